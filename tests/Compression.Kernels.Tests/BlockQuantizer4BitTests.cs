@@ -23,8 +23,10 @@ public sealed class BlockQuantizer4BitTests
                 float min = float.MaxValue, max = -float.MaxValue;
                 for (int r = start; r < end; r++)
                 {
-                    min = Math.Min(min, b[(r * n) + col]);
-                    max = Math.Max(max, b[(r * n) + col]);
+                    // MLAS: `if (v < min) min = v;`, so NaN never enters the range.
+                    float v = b[(r * n) + col];
+                    min = v < min ? v : min;
+                    max = v > max ? v : max;
                 }
 
                 float scale;
@@ -36,8 +38,9 @@ public sealed class BlockQuantizer4BitTests
                 }
                 else
                 {
-                    min = Math.Min(min, 0);
-                    max = Math.Max(max, 0);
+                    // std::min(min, 0.0f) and std::max(max, 0.0f): the first argument wins a tie of zeros.
+                    min = 0f < min ? 0f : min;
+                    max = max < 0f ? 0f : max;
                     scale = (max - min) / 15f;
                     float zf = scale != 0 ? 0f - (min / scale) : min;
                     zp = zf < 0 ? 0 : zf > 15 ? 15 : (int)MathF.Round(zf, MidpointRounding.AwayFromZero);
@@ -49,7 +52,7 @@ public sealed class BlockQuantizer4BitTests
                 for (int r = start; r < end; r++)
                 {
                     float v = (b[(r * n) + col] * reciprocal) + zp;
-                    int q = (int)Math.Clamp(MathF.Round(v, MidpointRounding.AwayFromZero), 0, 15);
+                    int q = float.IsNaN(v) ? zp : (int)Math.Clamp(MathF.Round(v, MidpointRounding.AwayFromZero), 0, 15);
                     int idx = r - start;
                     packed[(((col * blocks) + kb) * block / 2) + (idx / 2)] |= (byte)(q << (4 * (idx % 2)));
                 }
@@ -64,22 +67,63 @@ public sealed class BlockQuantizer4BitTests
     [TestMethod]
     public void MatMulNBits_layout_matches_the_MLAS_reference_bit_for_bit()
     {
-        foreach (var (k, n, block) in Shapes)
+        foreach (KernelIsa isa in KernelIsaSelector.Supported)
         {
-            foreach (bool symmetric in new[] { true, false })
+            foreach (var (k, n, block) in Shapes)
             {
-                float[] b = TestData.GaussianWithOutliers(k * n, k + n);
-                int blocks = (k + block - 1) / block;
-                var packed = new byte[n * blocks * block / 2];
-                var scales = new float[n * blocks];
-                var zps = symmetric ? [] : new byte[n * ((blocks + 1) / 2)];
-                BlockQuantizer4Bit.QuantizeMatMulNBits(b, k, n, block, symmetric, packed, scales, zps);
-                var expected = Reference(b, k, n, block, symmetric);
-                string shape = $"K={k} N={n} block={block} symmetric={symmetric}";
-                CollectionAssert.AreEqual(expected.Scales, scales, shape);
-                CollectionAssert.AreEqual(expected.Packed, packed, shape);
-                CollectionAssert.AreEqual(expected.ZeroPoints, zps, shape);
+                foreach (bool symmetric in new[] { true, false })
+                {
+                    float[] b = TestData.GaussianWithOutliers(k * n, k + n);
+                    if (n > 2)
+                    {
+                        // Edge values: halfway points of the MLAS rounding, a NaN, zeros, an all-zero column.
+                        b[0] = float.NaN;
+                        b[n + 1] = -0f;
+                        for (int r = 0; r < k; r++)
+                        {
+                            b[(r * n) + 2] = 0f;
+                        }
+                    }
+
+                    int blocks = (k + block - 1) / block;
+                    var packed = new byte[n * blocks * block / 2];
+                    var scales = new float[n * blocks];
+                    var zps = symmetric ? [] : new byte[n * ((blocks + 1) / 2)];
+                    MatMulNBitsKernels.Quantize(b, k, n, block, symmetric, packed, scales, zps, BlockScaleRule.MinMax, isa);
+                    var expected = Reference(b, k, n, block, symmetric);
+                    string shape = $"{isa} K={k} N={n} block={block} symmetric={symmetric}";
+                    CollectionAssert.AreEqual(expected.Scales, scales, shape);
+                    CollectionAssert.AreEqual(expected.Packed, packed, shape);
+                    CollectionAssert.AreEqual(expected.ZeroPoints, zps, shape);
+                }
             }
+        }
+    }
+
+    [TestMethod]
+    public void Vector_rounding_matches_roundf_at_every_halfway_point()
+    {
+        // x * (1/scale) + zp lands exactly on .5 for these: MLAS's roundf rounds them away from zero.
+        // Range [-7, 8]: scale 1, zero point 7, so x = -6.5, -5.5, ... give v = 0.5, 1.5, ... exactly.
+        float[] column = Enumerable.Range(0, 32).Select(i => -7f + (i * 0.5f)).ToArray();
+        column[31] = 8f;
+        Assert.AreEqual(1f, MatMulNBitsKernels.FromRange(-7f, 8f, symmetric: false).Scale);
+        foreach (KernelIsa isa in KernelIsaSelector.Supported)
+        {
+            // 64 identical columns so every vector width runs its main loop.
+            float[] b = new float[32 * 64];
+            for (int r = 0; r < 32; r++)
+            {
+                b.AsSpan(r * 64, 64).Fill(column[r]);
+            }
+
+            var packed = new byte[64 * 16];
+            var scales = new float[64];
+            var zps = new byte[64];
+            MatMulNBitsKernels.Quantize(b, 32, 64, 32, false, packed, scales, zps, BlockScaleRule.MinMax, isa);
+            var expected = Reference(b, 32, 64, 32, false);
+            CollectionAssert.AreEqual(expected.Packed, packed, isa.ToString());
+            CollectionAssert.AreEqual(expected.ZeroPoints, zps, isa.ToString());
         }
     }
 
