@@ -120,7 +120,7 @@ internal static partial class AffineKernels
 
     /// <summary>The vector form of <see cref="QuantizeOne"/>: divide, NaN to 0, round half to even, add zero point, saturate.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<int> QuantizeStep(Vector512<float> x, Vector512<float> scale, Vector512<float> zeroPoint, Vector512<float> lo, Vector512<float> hi)
+    internal static Vector512<int> QuantizeStep(Vector512<float> x, Vector512<float> scale, Vector512<float> zeroPoint, Vector512<float> lo, Vector512<float> hi)
     {
         var v = x / scale;
         v &= Vector512.Equals(v, v);
@@ -269,7 +269,7 @@ internal static partial class AffineKernels
 
     /// <summary>The vector form of <see cref="QuantizeOne"/>: divide, NaN to 0, round half to even, add zero point, saturate.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<int> QuantizeStep(Vector256<float> x, Vector256<float> scale, Vector256<float> zeroPoint, Vector256<float> lo, Vector256<float> hi)
+    internal static Vector256<int> QuantizeStep(Vector256<float> x, Vector256<float> scale, Vector256<float> zeroPoint, Vector256<float> lo, Vector256<float> hi)
     {
         var v = x / scale;
         v &= Vector256.Equals(v, v);
@@ -418,7 +418,7 @@ internal static partial class AffineKernels
 
     /// <summary>The vector form of <see cref="QuantizeOne"/>: divide, NaN to 0, round half to even, add zero point, saturate.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector128<int> QuantizeStep(Vector128<float> x, Vector128<float> scale, Vector128<float> zeroPoint, Vector128<float> lo, Vector128<float> hi)
+    internal static Vector128<int> QuantizeStep(Vector128<float> x, Vector128<float> scale, Vector128<float> zeroPoint, Vector128<float> lo, Vector128<float> hi)
     {
         var v = x / scale;
         v &= Vector128.Equals(v, v);

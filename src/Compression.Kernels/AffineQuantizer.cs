@@ -213,11 +213,20 @@ public static class AffineQuantizer
         bool perChannel = blockSize == 1;
         if (perChannel && inner == 1)
         {
-            // Channels are the contiguous axis: each row of `axisLength` elements uses the whole parameter row.
-            for (int o = 0; o < outer; o++)
+            // Channels are the contiguous axis: strips of channels keep their parameters in registers.
+            float[] zeroPointFloats = ArrayPool<float>.Shared.Rent(Math.Max(1, axisLength));
+            try
             {
-                int row = o * axisLength;
-                AffineKernels.QuantizeRow(values.Slice(row, axisLength), scales, zeroPoints, lo, hi, destination.Slice(row, axisLength), isa);
+                for (int c = 0; c < axisLength; c++)
+                {
+                    zeroPointFloats[c] = zeroPoints[c];
+                }
+
+                ChannelStrips.Quantize(values, outer, axisLength, scales, zeroPointFloats.AsSpan(0, axisLength), lo, hi, destination, isa);
+            }
+            finally
+            {
+                ArrayPool<float>.Shared.Return(zeroPointFloats);
             }
 
             return;

@@ -250,12 +250,12 @@ public sealed class AffineQuantizerTests
         var parallel = new sbyte[values.Length];
         AffineQuantizer.Quantize(values, 0.05f, 3, serial);
         AffineQuantizer.QuantizeParallel(values, 0.05f, 3, parallel);
-        CollectionAssert.AreEqual(serial, parallel);
+        Assert.IsTrue(serial.AsSpan().SequenceEqual(parallel));
         var serialU = new byte[values.Length];
         var parallelU = new byte[values.Length];
         AffineQuantizer.Quantize(values, 0.05f, 130, serialU);
         AffineQuantizer.QuantizeParallel(values, 0.05f, 130, parallelU);
-        CollectionAssert.AreEqual(serialU, parallelU);
+        Assert.IsTrue(serialU.AsSpan().SequenceEqual(parallelU));
     }
 
     [TestMethod]
