@@ -95,19 +95,19 @@ public static class AffineQuantizer
 
     /// <summary>Dequantizes int8 with one scale and zero point per channel of <c>[outer, channels, inner]</c>.</summary>
     public static void DequantizePerChannel(ReadOnlySpan<sbyte> quantized, int outer, int channels, int inner, ReadOnlySpan<float> scales, ReadOnlySpan<int> zeroPoints, Span<float> destination) =>
-        DequantizeGrouped(MemoryMarshal.AsBytes(quantized), outer, channels, inner, 1, scales, zeroPoints, destination, signed: true, KernelIsaSelector.Best);
+        DequantizeGrouped(MemoryMarshal.AsBytes(quantized), outer, channels, inner, 1, perChannel: true, scales, zeroPoints, destination, signed: true, KernelIsaSelector.Best);
 
     /// <summary>Dequantizes uint8 with one scale and zero point per channel of <c>[outer, channels, inner]</c>.</summary>
     public static void DequantizePerChannel(ReadOnlySpan<byte> quantized, int outer, int channels, int inner, ReadOnlySpan<float> scales, ReadOnlySpan<int> zeroPoints, Span<float> destination) =>
-        DequantizeGrouped(quantized, outer, channels, inner, 1, scales, zeroPoints, destination, signed: false, KernelIsaSelector.Best);
+        DequantizeGrouped(quantized, outer, channels, inner, 1, perChannel: true, scales, zeroPoints, destination, signed: false, KernelIsaSelector.Best);
 
     /// <summary>Dequantizes int8 per block of <c>[outer, axisLength, inner]</c>.</summary>
     public static void DequantizePerBlock(ReadOnlySpan<sbyte> quantized, int outer, int axisLength, int inner, int blockSize, ReadOnlySpan<float> scales, ReadOnlySpan<int> zeroPoints, Span<float> destination) =>
-        DequantizeGrouped(MemoryMarshal.AsBytes(quantized), outer, axisLength, inner, blockSize, scales, zeroPoints, destination, signed: true, KernelIsaSelector.Best);
+        DequantizeGrouped(MemoryMarshal.AsBytes(quantized), outer, axisLength, inner, blockSize, perChannel: false, scales, zeroPoints, destination, signed: true, KernelIsaSelector.Best);
 
     /// <summary>Dequantizes uint8 per block of <c>[outer, axisLength, inner]</c>.</summary>
     public static void DequantizePerBlock(ReadOnlySpan<byte> quantized, int outer, int axisLength, int inner, int blockSize, ReadOnlySpan<float> scales, ReadOnlySpan<int> zeroPoints, Span<float> destination) =>
-        DequantizeGrouped(quantized, outer, axisLength, inner, blockSize, scales, zeroPoints, destination, signed: false, KernelIsaSelector.Best);
+        DequantizeGrouped(quantized, outer, axisLength, inner, blockSize, perChannel: false, scales, zeroPoints, destination, signed: false, KernelIsaSelector.Best);
 
     // ---- internal entry points with an explicit ISA (tests run every path) ----
 
@@ -129,12 +129,12 @@ public static class AffineQuantizer
     }
 
     internal static void QuantizePerChannel(ReadOnlySpan<float> values, int outer, int channels, int inner, ReadOnlySpan<float> scales, ReadOnlySpan<int> zeroPoints, Span<byte> destination, QuantizedType type, KernelIsa isa) =>
-        QuantizeGrouped(values, outer, channels, inner, 1, scales, zeroPoints, destination, type, isa);
+        QuantizeGrouped(values, outer, channels, inner, 1, perChannel: true, scales, zeroPoints, destination, type, isa);
 
     internal static void QuantizePerBlock(ReadOnlySpan<float> values, int outer, int axisLength, int inner, int blockSize, ReadOnlySpan<float> scales, ReadOnlySpan<int> zeroPoints, Span<byte> destination, QuantizedType type, KernelIsa isa)
     {
         ThrowHelper.CheckBlockSize(blockSize, nameof(blockSize));
-        QuantizeGrouped(values, outer, axisLength, inner, blockSize, scales, zeroPoints, destination, type, isa);
+        QuantizeGrouped(values, outer, axisLength, inner, blockSize, perChannel: false, scales, zeroPoints, destination, type, isa);
     }
 
     internal static void QuantizeTensorPerChannel(ReadOnlySpan<float> values, int outer, int channels, int inner, bool symmetric, bool reduceRange, Span<float> scales, Span<int> zeroPoints, Span<byte> destination, QuantizedType type, KernelIsa isa)
@@ -167,7 +167,7 @@ public static class AffineQuantizer
                 QuantizationParameters.Compute(min, max, type, symmetric, reduceRange, scales, zeroPoints);
             }
 
-            QuantizeGrouped(values, outer, channels, inner, 1, scales[..channels], zeroPoints[..channels], destination, type, isa);
+            QuantizeGrouped(values, outer, channels, inner, 1, perChannel: true, scales[..channels], zeroPoints[..channels], destination, type, isa);
         }
         finally
         {
@@ -189,11 +189,11 @@ public static class AffineQuantizer
     /// Shared shape walk of per-channel (block size 1 over the channel axis) and per-block quantization:
     /// the work is cut into contiguous runs that share one parameter pair, or that use a row of them.
     /// </summary>
-    internal static void QuantizeGrouped(ReadOnlySpan<float> values, int outer, int axisLength, int inner, int blockSize, ReadOnlySpan<float> scales, ReadOnlySpan<int> zeroPoints, Span<byte> destination, QuantizedType type, KernelIsa isa)
+    internal static void QuantizeGrouped(ReadOnlySpan<float> values, int outer, int axisLength, int inner, int blockSize, bool perChannel, ReadOnlySpan<float> scales, ReadOnlySpan<int> zeroPoints, Span<byte> destination, QuantizedType type, KernelIsa isa)
     {
         ThrowHelper.CheckShape(values.Length, outer, axisLength, inner, nameof(values));
         int blocks = RangeKernels.BlockCount(axisLength, blockSize);
-        int parameterCount = blockSize == 1 ? axisLength : outer * blocks * inner;
+        int parameterCount = perChannel ? axisLength : outer * blocks * inner;
         if (scales.Length != parameterCount)
         {
             ThrowHelper.LengthMismatch(nameof(scales));
@@ -210,7 +210,6 @@ public static class AffineQuantizer
         }
 
         var (lo, hi) = QuantizationParameters.StorageRange(type);
-        bool perChannel = blockSize == 1;
         if (perChannel && inner == 1)
         {
             // Channels are the contiguous axis: strips of channels keep their parameters in registers.
@@ -262,12 +261,12 @@ public static class AffineQuantizer
         }
     }
 
-    internal static void DequantizeGrouped(ReadOnlySpan<byte> quantized, int outer, int axisLength, int inner, int blockSize, ReadOnlySpan<float> scales, ReadOnlySpan<int> zeroPoints, Span<float> destination, bool signed, KernelIsa isa)
+    internal static void DequantizeGrouped(ReadOnlySpan<byte> quantized, int outer, int axisLength, int inner, int blockSize, bool perChannel, ReadOnlySpan<float> scales, ReadOnlySpan<int> zeroPoints, Span<float> destination, bool signed, KernelIsa isa)
     {
         ThrowHelper.CheckBlockSize(blockSize, nameof(blockSize));
         ThrowHelper.CheckShape(quantized.Length, outer, axisLength, inner, nameof(quantized));
         int blocks = RangeKernels.BlockCount(axisLength, blockSize);
-        int parameterCount = blockSize == 1 ? axisLength : outer * blocks * inner;
+        int parameterCount = perChannel ? axisLength : outer * blocks * inner;
         if (scales.Length != parameterCount)
         {
             ThrowHelper.LengthMismatch(nameof(scales));
@@ -283,7 +282,6 @@ public static class AffineQuantizer
             ThrowHelper.DestinationTooShort(nameof(destination));
         }
 
-        bool perChannel = blockSize == 1;
         if (perChannel && inner == 1)
         {
             for (int o = 0; o < outer; o++)

@@ -139,7 +139,7 @@ public sealed class AffineQuantizerTests
                 var q = new byte[values.Length];
                 AffineQuantizer.QuantizePerChannel(values, outer, channels, inner, scales, zps, q, QuantizedType.Int8, isa);
                 var back = new float[values.Length];
-                AffineQuantizer.DequantizeGrouped(q, outer, channels, inner, 1, scales, zps, back, signed: true, isa);
+                AffineQuantizer.DequantizeGrouped(q, outer, channels, inner, 1, perChannel: true, scales, zps, back, signed: true, isa);
                 for (int idx = 0; idx < values.Length; idx++)
                 {
                     int c = idx / inner % channels;
@@ -156,7 +156,7 @@ public sealed class AffineQuantizerTests
     {
         foreach (KernelIsa isa in KernelIsaSelector.Supported)
         {
-            foreach (var (outer, axis, inner, block) in new[] { (2, 100, 1, 32), (1, 256, 1, 16), (3, 40, 70, 16), (1, 33, 5, 128) })
+            foreach (var (outer, axis, inner, block) in new[] { (2, 100, 1, 32), (1, 256, 1, 16), (3, 40, 70, 16), (1, 33, 5, 128), (2, 9, 3, 1) })
             {
                 float[] values = TestData.Mixed(outer * axis * inner, axis, withNaN: false);
                 int blocks = RangeKernels.BlockCount(axis, block);
@@ -166,7 +166,7 @@ public sealed class AffineQuantizerTests
                 var q = new byte[values.Length];
                 AffineQuantizer.QuantizePerBlock(values, outer, axis, inner, block, scales, zps, q, QuantizedType.UInt8, isa);
                 var back = new float[values.Length];
-                AffineQuantizer.DequantizeGrouped(q, outer, axis, inner, block, scales, zps, back, signed: false, isa);
+                AffineQuantizer.DequantizeGrouped(q, outer, axis, inner, block, perChannel: false, scales, zps, back, signed: false, isa);
                 for (int o = 0; o < outer; o++)
                 {
                     for (int a = 0; a < axis; a++)
