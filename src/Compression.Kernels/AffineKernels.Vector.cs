@@ -26,6 +26,14 @@ internal static partial class AffineKernels
         _ => 0,
     };
 
+    private static int DequantizeRowVector(ReadOnlySpan<byte> quantized, ReadOnlySpan<float> scales, ReadOnlySpan<int> zeroPoints, Span<float> destination, bool signed, KernelIsa isa) => isa switch
+    {
+        KernelIsa.Vector512 => DequantizeRow512(quantized, scales, zeroPoints, destination, signed),
+        KernelIsa.Vector256 => DequantizeRow256(quantized, scales, zeroPoints, destination, signed),
+        KernelIsa.Vector128 => DequantizeRow128(quantized, scales, zeroPoints, destination, signed),
+        _ => 0,
+    };
+
     private static int DequantizeVector(ReadOnlySpan<byte> quantized, float scale, int zeroPoint, Span<float> destination, bool signed, KernelIsa isa) => isa switch
     {
         KernelIsa.Vector512 when quantized.Length >= 64 => Dequantize512(quantized, scale, zeroPoint, destination, signed),
@@ -479,5 +487,107 @@ internal static partial class AffineKernels
         }
 
         return quantized.Length;
+    }
+
+    private static int DequantizeRow512(ReadOnlySpan<byte> quantized, ReadOnlySpan<float> scales, ReadOnlySpan<int> zeroPoints, Span<float> destination, bool signed)
+    {
+        ref byte source = ref MemoryMarshal.GetReference(quantized);
+        ref float scale = ref MemoryMarshal.GetReference(scales);
+        ref int zero = ref MemoryMarshal.GetReference(zeroPoints);
+        ref float target = ref MemoryMarshal.GetReference(destination);
+        nuint n = (nuint)quantized.Length;
+        nuint i = 0;
+        for (; i + (4 * 16) <= n; i += 4 * 16)
+        {
+            var bytes = Vector512.LoadUnsafe(ref source, i);
+            Vector512<int> a, b, c, d;
+            if (signed)
+            {
+                var (lower, upper) = Vector512.Widen(bytes.AsSByte());
+                (a, b) = Vector512.Widen(lower);
+                (c, d) = Vector512.Widen(upper);
+            }
+            else
+            {
+                var (lower, upper) = Vector512.Widen(bytes);
+                (a, b) = Vector512.Widen(lower.AsInt16());
+                (c, d) = Vector512.Widen(upper.AsInt16());
+            }
+
+            (Vector512.ConvertToSingle(a - Vector512.LoadUnsafe(ref zero, i)) * Vector512.LoadUnsafe(ref scale, i)).StoreUnsafe(ref target, i);
+            (Vector512.ConvertToSingle(b - Vector512.LoadUnsafe(ref zero, i + 16)) * Vector512.LoadUnsafe(ref scale, i + 16)).StoreUnsafe(ref target, i + 16);
+            (Vector512.ConvertToSingle(c - Vector512.LoadUnsafe(ref zero, i + (2 * 16))) * Vector512.LoadUnsafe(ref scale, i + (2 * 16))).StoreUnsafe(ref target, i + (2 * 16));
+            (Vector512.ConvertToSingle(d - Vector512.LoadUnsafe(ref zero, i + (3 * 16))) * Vector512.LoadUnsafe(ref scale, i + (3 * 16))).StoreUnsafe(ref target, i + (3 * 16));
+        }
+
+        return (int)i;
+    }
+
+    private static int DequantizeRow256(ReadOnlySpan<byte> quantized, ReadOnlySpan<float> scales, ReadOnlySpan<int> zeroPoints, Span<float> destination, bool signed)
+    {
+        ref byte source = ref MemoryMarshal.GetReference(quantized);
+        ref float scale = ref MemoryMarshal.GetReference(scales);
+        ref int zero = ref MemoryMarshal.GetReference(zeroPoints);
+        ref float target = ref MemoryMarshal.GetReference(destination);
+        nuint n = (nuint)quantized.Length;
+        nuint i = 0;
+        for (; i + (4 * 8) <= n; i += 4 * 8)
+        {
+            var bytes = Vector256.LoadUnsafe(ref source, i);
+            Vector256<int> a, b, c, d;
+            if (signed)
+            {
+                var (lower, upper) = Vector256.Widen(bytes.AsSByte());
+                (a, b) = Vector256.Widen(lower);
+                (c, d) = Vector256.Widen(upper);
+            }
+            else
+            {
+                var (lower, upper) = Vector256.Widen(bytes);
+                (a, b) = Vector256.Widen(lower.AsInt16());
+                (c, d) = Vector256.Widen(upper.AsInt16());
+            }
+
+            (Vector256.ConvertToSingle(a - Vector256.LoadUnsafe(ref zero, i)) * Vector256.LoadUnsafe(ref scale, i)).StoreUnsafe(ref target, i);
+            (Vector256.ConvertToSingle(b - Vector256.LoadUnsafe(ref zero, i + 8)) * Vector256.LoadUnsafe(ref scale, i + 8)).StoreUnsafe(ref target, i + 8);
+            (Vector256.ConvertToSingle(c - Vector256.LoadUnsafe(ref zero, i + (2 * 8))) * Vector256.LoadUnsafe(ref scale, i + (2 * 8))).StoreUnsafe(ref target, i + (2 * 8));
+            (Vector256.ConvertToSingle(d - Vector256.LoadUnsafe(ref zero, i + (3 * 8))) * Vector256.LoadUnsafe(ref scale, i + (3 * 8))).StoreUnsafe(ref target, i + (3 * 8));
+        }
+
+        return (int)i;
+    }
+
+    private static int DequantizeRow128(ReadOnlySpan<byte> quantized, ReadOnlySpan<float> scales, ReadOnlySpan<int> zeroPoints, Span<float> destination, bool signed)
+    {
+        ref byte source = ref MemoryMarshal.GetReference(quantized);
+        ref float scale = ref MemoryMarshal.GetReference(scales);
+        ref int zero = ref MemoryMarshal.GetReference(zeroPoints);
+        ref float target = ref MemoryMarshal.GetReference(destination);
+        nuint n = (nuint)quantized.Length;
+        nuint i = 0;
+        for (; i + (4 * 4) <= n; i += 4 * 4)
+        {
+            var bytes = Vector128.LoadUnsafe(ref source, i);
+            Vector128<int> a, b, c, d;
+            if (signed)
+            {
+                var (lower, upper) = Vector128.Widen(bytes.AsSByte());
+                (a, b) = Vector128.Widen(lower);
+                (c, d) = Vector128.Widen(upper);
+            }
+            else
+            {
+                var (lower, upper) = Vector128.Widen(bytes);
+                (a, b) = Vector128.Widen(lower.AsInt16());
+                (c, d) = Vector128.Widen(upper.AsInt16());
+            }
+
+            (Vector128.ConvertToSingle(a - Vector128.LoadUnsafe(ref zero, i)) * Vector128.LoadUnsafe(ref scale, i)).StoreUnsafe(ref target, i);
+            (Vector128.ConvertToSingle(b - Vector128.LoadUnsafe(ref zero, i + 4)) * Vector128.LoadUnsafe(ref scale, i + 4)).StoreUnsafe(ref target, i + 4);
+            (Vector128.ConvertToSingle(c - Vector128.LoadUnsafe(ref zero, i + (2 * 4))) * Vector128.LoadUnsafe(ref scale, i + (2 * 4))).StoreUnsafe(ref target, i + (2 * 4));
+            (Vector128.ConvertToSingle(d - Vector128.LoadUnsafe(ref zero, i + (3 * 4))) * Vector128.LoadUnsafe(ref scale, i + (3 * 4))).StoreUnsafe(ref target, i + (3 * 4));
+        }
+
+        return (int)i;
     }
 }

@@ -54,8 +54,8 @@ internal static partial class AffineKernels
 
     public static void DequantizeRow(ReadOnlySpan<byte> quantized, ReadOnlySpan<float> scales, ReadOnlySpan<int> zeroPoints, Span<float> destination, bool signed, KernelIsa isa)
     {
-        _ = isa;
-        for (int i = 0; i < quantized.Length; i++)
+        int done = isa == KernelIsa.Scalar ? 0 : DequantizeRowVector(quantized, scales, zeroPoints, destination, signed, isa);
+        for (int i = done; i < quantized.Length; i++)
         {
             int q = signed ? (sbyte)quantized[i] : quantized[i];
             destination[i] = DequantizeOne(q, scales[i], zeroPoints[i]);
