@@ -281,7 +281,11 @@ internal static partial class MatMulNBitsKernels
         }
     }
 
-    /// <summary>The clip ratio (and so scale and zero point) with the least squared error over the block.</summary>
+    /// <summary>
+    /// The clip ratio (and so scale and zero point) with the least squared error over the block, then up to
+    /// <see cref="RefitSteps"/> least-squares refits of the scale for the chosen levels
+    /// (<c>s = sum(x (q - z)) / sum((q - z)^2)</c>), each kept only if it lowers the error.
+    /// </summary>
     internal static (float Scale, int ZeroPoint) SearchParameters(ReadOnlySpan<float> values, bool symmetric)
     {
         var best = Parameters(values, symmetric, 1f);
@@ -298,7 +302,80 @@ internal static partial class MatMulNBitsKernels
             }
         }
 
+        if (symmetric)
+        {
+            // MLAS maps the largest magnitude to level -8; mapping it to +7 instead (a 8/7 coarser step with no
+            // clipping on the other side) is sometimes better.
+            float m = best.Scale * -8f;
+            for (int c = 0; c < ClipCandidates && bestError > 0; c++)
+            {
+                float scale = (1f - (0.02f * c)) * m / 7f;
+                double error = BlockError(values, scale, 8);
+                if (error < bestError)
+                {
+                    best = (scale, 8);
+                    bestError = error;
+                }
+            }
+        }
+        else
+        {
+            // Neighbouring zero points with the scale refitted for them.
+            int center = best.ZeroPoint;
+            foreach (int zp in new[] { center - 1, center + 1 })
+            {
+                if (zp is < 0 or > 15)
+                {
+                    continue;
+                }
+
+                float scale = RefitScale(values, best.Scale, zp);
+                double error = float.IsFinite(scale) && scale != 0f ? BlockError(values, scale, zp) : double.PositiveInfinity;
+                if (error < bestError)
+                {
+                    best = (scale, zp);
+                    bestError = error;
+                }
+            }
+        }
+
+        for (int step = 0; step < RefitSteps && bestError > 0; step++)
+        {
+            float refit = RefitScale(values, best.Scale, best.ZeroPoint);
+            double error = float.IsFinite(refit) && refit != 0f ? BlockError(values, refit, best.ZeroPoint) : double.PositiveInfinity;
+            if (!(error < bestError))
+            {
+                break;
+            }
+
+            best = (refit, best.ZeroPoint);
+            bestError = error;
+        }
+
         return best;
+    }
+
+    /// <summary>Least-squares scale refits tried after the clip search.</summary>
+    internal const int RefitSteps = 3;
+
+    /// <summary>The scale minimising the squared error for the levels <paramref name="scale"/> gives (levels fixed).</summary>
+    private static float RefitScale(ReadOnlySpan<float> values, float scale, int zeroPoint)
+    {
+        float reciprocal = scale != 0f ? 1f / scale : 0f;
+        double numerator = 0, denominator = 0;
+        foreach (float v in values)
+        {
+            if (float.IsNaN(v))
+            {
+                continue;
+            }
+
+            int level = QuantizeOne(v, reciprocal, zeroPoint) - zeroPoint;
+            numerator += (double)v * level;
+            denominator += (double)level * level;
+        }
+
+        return denominator == 0 ? 0f : (float)(numerator / denominator);
     }
 
     /// <summary>Sum of squared dequantization errors of the block (NaN elements skipped).</summary>
