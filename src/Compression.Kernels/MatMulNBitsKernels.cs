@@ -154,7 +154,7 @@ internal static partial class MatMulNBitsKernels
                     CombineNibbles(tile.Slice(2 * j * n, n), tile.Slice(((2 * j) + 1) * n, n), combined.Slice(j * n, n), isa);
                 }
 
-                ByteTranspose.Transpose(combined, blockBytes, n, packed[(b * blockBytes)..], blocks * blockBytes, isa);
+                ByteTranspose.Transpose(combined, n, blockBytes, n, packed[(b * blockBytes)..], blocks * blockBytes, isa);
             }
         }
         finally
@@ -192,12 +192,27 @@ internal static partial class MatMulNBitsKernels
             ThrowHelper.LengthMismatch(nameof(zeroPoints));
         }
 
+        if (isa == KernelIsa.Scalar)
+        {
+            DequantizeColumns(packed, scales, zeroPoints, k, n, blockSize, blocks, weight);
+        }
+        else
+        {
+            DequantizeBands(packed, scales, zeroPoints, k, n, blockSize, blocks, weight, isa);
+        }
+    }
+
+    /// <summary>The scalar reference: one column block at a time, written with stride N.</summary>
+    private static void DequantizeColumns(ReadOnlySpan<byte> packed, ReadOnlySpan<float> scales, ReadOnlySpan<byte> zeroPoints, int k, int n, int blockSize, int blocks, Span<float> weight)
+    {
+        int blockBytes = blockSize / 2;
+        int zeroPointRow = (blocks + 1) / 2;
         for (int col = 0; col < n; col++)
         {
             for (int b = 0; b < blocks; b++)
             {
                 float scale = scales[(col * blocks) + b];
-                int zp = zeroPoints.IsEmpty ? 8 : (zeroPoints[(col * zeroPointRow) + (b >> 1)] >> ((b & 1) << 2)) & 0xF;
+                int zp = ZeroPointOf(zeroPoints, zeroPointRow, col, b);
                 ReadOnlySpan<byte> source = packed.Slice(((col * blocks) + b) * blockBytes, blockBytes);
                 int start = b * blockSize;
                 int length = Math.Min(blockSize, k - start);
@@ -208,9 +223,54 @@ internal static partial class MatMulNBitsKernels
                 }
             }
         }
-
-        _ = isa;
     }
+
+    /// <summary>The vector path: per band, transpose the packed bytes back to rows over N, split the nibbles, and
+    /// dequantize whole rows with per-column scale and zero point.</summary>
+    private static void DequantizeBands(ReadOnlySpan<byte> packed, ReadOnlySpan<float> scales, ReadOnlySpan<byte> zeroPoints, int k, int n, int blockSize, int blocks, Span<float> weight, KernelIsa isa)
+    {
+        int blockBytes = blockSize / 2;
+        int zeroPointRow = (blocks + 1) / 2;
+        float[] floatScratch = ArrayPool<float>.Shared.Rent(Math.Max(1, 2 * n));
+        byte[] byteScratch = ArrayPool<byte>.Shared.Rent(Math.Max(1, 3 * n * blockBytes));
+        try
+        {
+            Span<float> scale = floatScratch.AsSpan(0, n);
+            Span<float> zeroPoint = floatScratch.AsSpan(n, n);
+            Span<byte> combined = byteScratch.AsSpan(0, blockBytes * n);
+            Span<byte> levels = byteScratch.AsSpan(blockBytes * n, 2 * blockBytes * n);
+            for (int b = 0; b < blocks; b++)
+            {
+                for (int c = 0; c < n; c++)
+                {
+                    scale[c] = scales[(c * blocks) + b];
+                    zeroPoint[c] = ZeroPointOf(zeroPoints, zeroPointRow, c, b);
+                }
+
+                ByteTranspose.Transpose(packed[(b * blockBytes)..], blocks * blockBytes, n, blockBytes, combined, n, isa);
+                int start = b * blockSize;
+                int rows = Math.Min(blockSize, k - start);
+                for (int j = 0; 2 * j < rows; j++)
+                {
+                    SplitNibbles(combined.Slice(j * n, n), levels.Slice(2 * j * n, n), levels.Slice(((2 * j) + 1) * n, n), isa);
+                }
+
+                for (int r = 0; r < rows; r++)
+                {
+                    DequantizeRow(levels.Slice(r * n, n), scale, zeroPoint, weight.Slice((start + r) * n, n), isa);
+                }
+            }
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(floatScratch);
+            ArrayPool<byte>.Shared.Return(byteScratch);
+        }
+    }
+
+    private static int ZeroPointOf(ReadOnlySpan<byte> zeroPoints, int zeroPointRow, int column, int block) =>
+        zeroPoints.IsEmpty ? 8 : (zeroPoints[(column * zeroPointRow) + (block >> 1)] >> ((block & 1) << 2)) & 0xF;
+
 
     /// <summary>MLAS <c>range2scale</c>/<c>range2scalezp</c> on the block's range shrunk by <paramref name="ratio"/>.</summary>
     internal static (float Scale, int ZeroPoint) Parameters(ReadOnlySpan<float> values, bool symmetric, float ratio)

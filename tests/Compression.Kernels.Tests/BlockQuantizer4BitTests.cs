@@ -159,6 +159,31 @@ public sealed class BlockQuantizer4BitTests
     }
 
     [TestMethod]
+    public void MatMulNBits_dequantize_paths_agree_bit_for_bit()
+    {
+        foreach (var (k, n, block) in Shapes)
+        {
+            foreach (bool symmetric in new[] { true, false })
+            {
+                float[] b = TestData.GaussianWithOutliers(k * n, k * n);
+                int blocks = (k + block - 1) / block;
+                var packed = new byte[n * blocks * block / 2];
+                var scales = new float[n * blocks];
+                var zps = symmetric ? [] : new byte[n * ((blocks + 1) / 2)];
+                BlockQuantizer4Bit.QuantizeMatMulNBits(b, k, n, block, symmetric, packed, scales, zps);
+                var reference = new float[b.Length];
+                MatMulNBitsKernels.Dequantize(packed, scales, zps, k, n, block, reference, KernelIsa.Scalar);
+                foreach (KernelIsa isa in TestData.VectorIsas)
+                {
+                    var actual = new float[b.Length];
+                    MatMulNBitsKernels.Dequantize(packed, scales, zps, k, n, block, actual, isa);
+                    CollectionAssert.AreEqual(reference, actual, $"{isa} K={k} N={n} block={block} symmetric={symmetric}");
+                }
+            }
+        }
+    }
+
+    [TestMethod]
     public void Padding_past_K_is_zero_and_symmetric_writes_no_zero_points()
     {
         float[] b = TestData.Gaussian(40 * 2, 1);
