@@ -48,7 +48,7 @@ internal static class BuildDiagnostics
     public static BuildDiagnostic CalibrationDataMissing(string item, string problem, string? file) => new(
         CalibrationDataMissingCode,
         Format("CompressedModel '{0}': {1}", item, problem),
-        "Mode=\"Static\" needs CalibrationData: a folder with test_data_set_*/input_*.pb files (ONNX TensorProto), one set per calibration sample.",
+        "Point CalibrationData at a folder with test_data_set_*/input_*.pb files (ONNX TensorProto), one set per calibration sample, or use Mode=\"Dynamic\".",
         file);
 
     public static BuildDiagnostic ValueOutOfRange(string item, string metadata, string value, string expected, string? file) => new(

@@ -173,6 +173,7 @@ internal sealed class ModelItemReader
             Contradiction(
                 Format("Quantize=\"{0}\" is weight-only 4-bit quantization, but Mode=\"{1}\".", quantize, mode),
                 "Remove Mode (4-bit defaults to WeightOnly), or use Quantize=\"Int8\"/\"UInt8\" for Dynamic or Static.");
+            return QuantizationMode.WeightOnly;
         }
 
         return mode ?? (fourBit ? QuantizationMode.WeightOnly : QuantizationMode.Dynamic);
