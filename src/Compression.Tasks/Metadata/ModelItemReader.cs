@@ -51,7 +51,7 @@ internal sealed class ModelItemReader
         double sparsity = OptionalNumber(MetadataNames.Sparsity, 0, 0.99, "a number from 0 to 0.99") ?? 0;
         PruningMethod? pruning = OptionalEnum<PruningMethod>(MetadataNames.Pruning, PruningNames);
         bool validate = OptionalBool(MetadataNames.Validate) ?? true;
-        double? tolerance = OptionalNumber(MetadataNames.Tolerance, double.Epsilon, double.MaxValue, "a positive number, e.g. 0.01");
+        double? tolerance = OptionalNumber(MetadataNames.Tolerance, 0, double.MaxValue, "a number of 0 or more, e.g. 0.01");
         bool autoFallback = OptionalBool(MetadataNames.AutoFallback) ?? false;
         string[] excludeNodes = List(MetadataNames.ExcludeNodes);
         string[] excludeOps = List(MetadataNames.ExcludeOps);
@@ -63,7 +63,7 @@ internal sealed class ModelItemReader
 
         bool integer = quantize is Quantization.Int8 or Quantization.UInt8 or Quantization.Int4 or Quantization.UInt4;
         bool fourBit = quantize is Quantization.Int4 or Quantization.UInt4;
-        mode = CheckMode(quantize, mode, integer, fourBit);
+        mode = CheckMode(quantize, mode);
         CheckIntegerOnly(MetadataNames.PerChannel, perChannel, quantize, integer);
         CheckIntegerOnly(MetadataNames.Symmetric, symmetric, quantize, integer);
         if (blockSize is not null && !fourBit)
@@ -154,29 +154,37 @@ internal sealed class ModelItemReader
         }
     }
 
-    private QuantizationMode? CheckMode(Quantization quantize, QuantizationMode? mode, bool integer, bool fourBit)
+    private QuantizationMode? CheckMode(Quantization quantize, QuantizationMode? mode)
     {
-        if (!integer)
+        if (quantize == Quantization.None)
         {
             if (mode is not null)
             {
                 Contradiction(
-                    Format("Mode=\"{0}\" applies to integer quantization only, but Quantize=\"{1}\".", mode, quantize),
-                    "Remove Mode, or use Quantize=\"Int8\", \"UInt8\", \"Int4\" or \"UInt4\".");
+                    Format("Mode=\"{0}\" needs a Quantize type, but Quantize=\"None\".", mode),
+                    "Set Quantize (Int8, UInt8, Int4, UInt4, Float16, BFloat16) or remove Mode.");
             }
 
             return null;
         }
 
-        if (fourBit && mode is QuantizationMode.Dynamic or QuantizationMode.Static)
+        // Each precision has the modes the runtime can execute: 8-bit all but Full, 4-bit weight-only,
+        // 16-bit floats weight-only (stored in 16 bits) or Full (computed in 16 bits).
+        QuantizationMode[] allowed = quantize switch
+        {
+            Quantization.Int8 or Quantization.UInt8 => [QuantizationMode.Dynamic, QuantizationMode.WeightOnly, QuantizationMode.Static],
+            Quantization.Int4 or Quantization.UInt4 => [QuantizationMode.WeightOnly],
+            _ => [QuantizationMode.WeightOnly, QuantizationMode.Full],
+        };
+        if (mode is { } requested && !allowed.Contains(requested))
         {
             Contradiction(
-                Format("Quantize=\"{0}\" is weight-only 4-bit quantization, but Mode=\"{1}\".", quantize, mode),
-                "Remove Mode (4-bit defaults to WeightOnly), or use Quantize=\"Int8\"/\"UInt8\" for Dynamic or Static.");
-            return QuantizationMode.WeightOnly;
+                Format("Quantize=\"{0}\" cannot be applied with Mode=\"{1}\".", quantize, requested),
+                Format("Use Mode=\"{0}\" with Quantize=\"{1}\", or remove Mode to get its default ({2}).", string.Join("\" or \"", allowed), quantize, allowed[0]));
+            return allowed[0];
         }
 
-        return mode ?? (fourBit ? QuantizationMode.WeightOnly : QuantizationMode.Dynamic);
+        return mode ?? allowed[0];
     }
 
     private void CheckIntegerOnly(string metadata, bool? value, Quantization quantize, bool integer)
@@ -428,7 +436,7 @@ internal sealed class ModelItemReader
          ("UInt4", Quantization.UInt4), ("Float16", Quantization.Float16), ("BFloat16", Quantization.BFloat16)];
 
     private static readonly (string, QuantizationMode)[] ModeNames =
-        [("Dynamic", QuantizationMode.Dynamic), ("WeightOnly", QuantizationMode.WeightOnly), ("Static", QuantizationMode.Static)];
+        [("Dynamic", QuantizationMode.Dynamic), ("WeightOnly", QuantizationMode.WeightOnly), ("Static", QuantizationMode.Static), ("Full", QuantizationMode.Full)];
 
     private static readonly (string, PruningMethod)[] PruningNames =
         [("Unstructured", PruningMethod.Unstructured), ("Global", PruningMethod.Global), ("2:4", PruningMethod.TwoFour),

@@ -7,7 +7,7 @@ namespace Compression.Tasks.Metadata;
 internal enum Quantization { None, Int8, UInt8, Int4, UInt4, Float16, BFloat16 }
 
 /// <summary>How integer quantization is applied (<c>Mode</c>).</summary>
-internal enum QuantizationMode { Dynamic, WeightOnly, Static }
+internal enum QuantizationMode { Dynamic, WeightOnly, Static, Full }
 
 /// <summary>Magnitude pruning flavour (<c>Pruning</c>).</summary>
 internal enum PruningMethod { None, Unstructured, Global, TwoFour, Channel }
