@@ -24,6 +24,13 @@ public sealed class SnapshotTests
         }
 
         Assert.IsTrue(File.Exists(path), "Missing snapshot " + path + "; run with UPDATE_SNAPSHOTS=1 to create it.");
-        Assert.AreEqual(File.ReadAllText(path).ReplaceLineEndings("\n"), actual, "Generated source differs from " + path + "; run with UPDATE_SNAPSHOTS=1 to accept.");
+        var expected = File.ReadAllText(path).ReplaceLineEndings("\n").Split('\n');
+        var lines = actual.Split('\n');
+        for (var i = 0; i < Math.Max(expected.Length, lines.Length); i++)
+        {
+            var want = i < expected.Length ? expected[i] : "<end of file>";
+            var got = i < lines.Length ? lines[i] : "<end of file>";
+            Assert.AreEqual(want, got, $"{snapshot} line {i + 1} differs; run with UPDATE_SNAPSHOTS=1 to accept the new output and review the diff.");
+        }
     }
 }

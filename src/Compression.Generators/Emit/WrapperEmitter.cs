@@ -102,7 +102,7 @@ internal sealed class WrapperEmitter
           .Open();
         foreach (var t in _tensors)
         {
-            _w.Line(t.HasRank ? "new long[] { " + string.Join(", ", t.Dims.Select(d => Literals.Long(d.Value ?? -1))) + " }," : "null,");
+            _w.Line(t.HasRank ? ArrayLiteral("long", t.Dims.Select(d => Literals.Long(d.Value ?? -1))) + "," : "null,");
         }
 
         _w.Close(";")
@@ -111,11 +111,11 @@ internal sealed class WrapperEmitter
         var dimParams = _model.DimParams.ToList();
         foreach (var t in _tensors)
         {
-            _w.Line(t.HasRank ? "new int[] { " + string.Join(", ", t.Dims.Select(d => d.Param is null ? "-1" : Literals.Long(dimParams.IndexOf(d.Param)))) + " }," : "null,");
+            _w.Line(t.HasRank ? ArrayLiteral("int", t.Dims.Select(d => d.Param is null ? "-1" : Literals.Long(dimParams.IndexOf(d.Param)))) + "," : "null,");
         }
 
         _w.Close(";")
-          .Line("private static readonly string[] s_dimParams = new string[] { " + string.Join(", ", dimParams.Select(Literals.String)) + " };")
+          .Line("private static readonly string[] s_dimParams = " + ArrayLiteral("string", dimParams.Select(Literals.String)) + ";")
           .Line("private static readonly string[] s_declared = new string[] { " + string.Join(", ", _tensors.Select(t => Literals.String(t.OnnxName + " " + Declared(t)))) + " };")
           .Line("private static readonly string[] s_parameterNames = new string[] { " + string.Join(", ", _tensors.Select(t => Literals.String(Bare(t.ParameterName)))) + " };")
           .Line("private static readonly string?[] s_shapeParameterNames = new string?[] { " + string.Join(", ", _tensors.Select(t => t.ShapeParameterName.Length == 0 ? "null" : Literals.String(t.ShapeParameterName))) + " };")
@@ -344,10 +344,10 @@ internal sealed class WrapperEmitter
           .Close()
           .Line("if (__unknown > 1 || (__unknown == 1 && __known == 0)) continue;")
           .Open("if (__unknown == 1)")
-          .Line("if (lengths[t] % __known != 0) throw new " + Sys + "ArgumentException(\"Input \" + s_declared[t] + \": \" + s_parameterNames[t] + \" has \" + lengths[t] + \" elements, which is not a multiple of \" + __known + \" (the product of the known dims).\", s_parameterNames[t]);")
+          .Line("if (lengths[t] % __known != 0) throw new " + Sys + "ArgumentException(\"Input \" + s_declared[t] + \": \" + s_parameterNames[t] + \" has \" + lengths[t] + \" elements, which is not a multiple of \" + __known + \" (the product of the known dims\" + KnownSymbols(t, __symbols) + \").\", s_parameterNames[t]);")
           .Line("__shape[__unknownAt] = lengths[t] / __known;")
           .Close()
-          .Line("else if (__known != lengths[t]) throw new " + Sys + "ArgumentException(\"Input \" + s_declared[t] + \" with shape [\" + string.Join(\", \", __shape) + \"] needs \" + __known + \" elements, but \" + s_parameterNames[t] + \" has \" + lengths[t] + \".\", s_parameterNames[t]);")
+          .Line("else if (__known != lengths[t]) throw new " + Sys + "ArgumentException(\"Input \" + s_declared[t] + \" with shape [\" + string.Join(\", \", __shape) + \"]\" + KnownSymbols(t, __symbols) + \" needs \" + __known + \" elements, but \" + s_parameterNames[t] + \" has \" + lengths[t] + \".\", s_parameterNames[t]);")
           .Line("CheckShape(t, __shape, __symbols, s_parameterNames[t]);")
           .Line("__shapes[t] = __shape;")
           .Line("__progress = true;")
@@ -373,7 +373,16 @@ internal sealed class WrapperEmitter
           .Close()
           .Line();
 
-        _w.Open("private static long[] NewSymbols()")
+        _w.Line("// \" (n = 3 from another input)\" for the symbolic dims of tensor t that are already known, for error messages.")
+          .Open("private static string KnownSymbols(int t, long[] symbols)")
+          .Line("var __known = new " + Generic + "List<string>();")
+          .Open("foreach (var __param in s_dimParamIndices[t] ?? new int[0])")
+          .Line("if (__param >= 0 && symbols[__param] >= 0) __known.Add(s_dimParams[__param] + \" = \" + symbols[__param]);")
+          .Close()
+          .Line("return __known.Count == 0 ? \"\" : \" (\" + string.Join(\", \", __known) + \" from another input)\";")
+          .Close()
+          .Line()
+          .Open("private static long[] NewSymbols()")
           .Line("var __symbols = new long[s_dimParams.Length];")
           .Line("for (var i = 0; i < __symbols.Length; i++) __symbols[i] = -1;")
           .Line("return __symbols;")
@@ -629,10 +638,16 @@ internal sealed class WrapperEmitter
 
     private static string TensorInfoLiteral(TensorSpec t)
     {
-        var dims = t.HasRank ? "new long[] { " + string.Join(", ", t.Dims.Select(d => Literals.Long(d.Value ?? -1))) + " }" : "null";
-        var names = t.HasRank ? "new string?[] { " + string.Join(", ", t.Dims.Select(d => Literals.String(d.Param))) + " }" : "null";
+        var dims = t.HasRank ? ArrayLiteral("long", t.Dims.Select(d => Literals.Long(d.Value ?? -1))) : "null";
+        var names = t.HasRank ? ArrayLiteral("string?", t.Dims.Select(d => Literals.String(d.Param))) : "null";
         return "new TensorInfo(" + Literals.String(t.OnnxName) + ", " + Literals.String(t.ElementType.OnnxName) + ", typeof(" + t.ElementType.CSharpType + "), "
             + dims + ", " + names + ", " + Literals.String(Declared(t)) + ")";
+    }
+
+    private static string ArrayLiteral(string type, IEnumerable<string> items)
+    {
+        var text = string.Join(", ", items);
+        return text.Length == 0 ? "new " + type.TrimEnd('?') + "[0]" : "new " + type + "[] { " + text + " }";
     }
 
     private static string InputParameterType(TensorSpec t)

@@ -190,10 +190,10 @@ namespace TestApp
                     if (__unknown > 1 || (__unknown == 1 && __known == 0)) continue;
                     if (__unknown == 1)
                     {
-                        if (lengths[t] % __known != 0) throw new global::System.ArgumentException("Input " + s_declared[t] + ": " + s_parameterNames[t] + " has " + lengths[t] + " elements, which is not a multiple of " + __known + " (the product of the known dims).", s_parameterNames[t]);
+                        if (lengths[t] % __known != 0) throw new global::System.ArgumentException("Input " + s_declared[t] + ": " + s_parameterNames[t] + " has " + lengths[t] + " elements, which is not a multiple of " + __known + " (the product of the known dims" + KnownSymbols(t, __symbols) + ").", s_parameterNames[t]);
                         __shape[__unknownAt] = lengths[t] / __known;
                     }
-                    else if (__known != lengths[t]) throw new global::System.ArgumentException("Input " + s_declared[t] + " with shape [" + string.Join(", ", __shape) + "] needs " + __known + " elements, but " + s_parameterNames[t] + " has " + lengths[t] + ".", s_parameterNames[t]);
+                    else if (__known != lengths[t]) throw new global::System.ArgumentException("Input " + s_declared[t] + " with shape [" + string.Join(", ", __shape) + "]" + KnownSymbols(t, __symbols) + " needs " + __known + " elements, but " + s_parameterNames[t] + " has " + lengths[t] + ".", s_parameterNames[t]);
                     CheckShape(t, __shape, __symbols, s_parameterNames[t]);
                     __shapes[t] = __shape;
                     __progress = true;
@@ -218,6 +218,17 @@ namespace TestApp
                 if (__info.ElementDataType != s_elementTypes[t]) throw new global::System.ArgumentException(s_declared[t] + " needs " + s_elementTypes[t] + " elements, but " + s_parameterNames[t] + " holds " + __info.ElementDataType + ".", s_parameterNames[t]);
                 CheckShape(t, __info.Shape, __symbols, s_parameterNames[t]);
             }
+        }
+
+        // " (n = 3 from another input)" for the symbolic dims of tensor t that are already known, for error messages.
+        private static string KnownSymbols(int t, long[] symbols)
+        {
+            var __known = new global::System.Collections.Generic.List<string>();
+            foreach (var __param in s_dimParamIndices[t] ?? new int[0])
+            {
+                if (__param >= 0 && symbols[__param] >= 0) __known.Add(s_dimParams[__param] + " = " + symbols[__param]);
+            }
+            return __known.Count == 0 ? "" : " (" + string.Join(", ", __known) + " from another input)";
         }
 
         private static long[] NewSymbols()

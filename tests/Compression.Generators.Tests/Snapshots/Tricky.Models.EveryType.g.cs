@@ -32,11 +32,11 @@ namespace Tricky.Models
             new long[] { 2, 2 },
             new long[] { -1 },
             new long[] { 3 },
-            new long[] {  },
+            new long[0],
             new long[] { 1 },
             new long[] { -1 },
             new long[] { -1 },
-            new long[] {  },
+            new long[0],
             new long[] { -1 },
             new long[] { -1, -1 },
             new long[] { -1 },
@@ -48,11 +48,11 @@ namespace Tricky.Models
             new long[] { 2, 2 },
             new long[] { -1 },
             new long[] { 3 },
-            new long[] {  },
+            new long[0],
             new long[] { 1 },
             new long[] { -1 },
             new long[] { -1 },
-            new long[] {  },
+            new long[0],
             new long[] { -1 },
             new long[] { -1, -1 },
             new long[] { -1 },
@@ -67,11 +67,11 @@ namespace Tricky.Models
             new int[] { -1, -1 },
             new int[] { 0 },
             new int[] { -1 },
-            new int[] {  },
+            new int[0],
             new int[] { -1 },
             new int[] { 1 },
             new int[] { 1 },
-            new int[] {  },
+            new int[0],
             new int[] { -1 },
             new int[] { 0, -1 },
             new int[] { -1 },
@@ -83,11 +83,11 @@ namespace Tricky.Models
             new int[] { -1, -1 },
             new int[] { 0 },
             new int[] { -1 },
-            new int[] {  },
+            new int[0],
             new int[] { -1 },
             new int[] { 1 },
             new int[] { 1 },
-            new int[] {  },
+            new int[0],
             new int[] { -1 },
             new int[] { 0, -1 },
             new int[] { -1 },
@@ -324,10 +324,10 @@ namespace Tricky.Models
                     if (__unknown > 1 || (__unknown == 1 && __known == 0)) continue;
                     if (__unknown == 1)
                     {
-                        if (lengths[t] % __known != 0) throw new global::System.ArgumentException("Input " + s_declared[t] + ": " + s_parameterNames[t] + " has " + lengths[t] + " elements, which is not a multiple of " + __known + " (the product of the known dims).", s_parameterNames[t]);
+                        if (lengths[t] % __known != 0) throw new global::System.ArgumentException("Input " + s_declared[t] + ": " + s_parameterNames[t] + " has " + lengths[t] + " elements, which is not a multiple of " + __known + " (the product of the known dims" + KnownSymbols(t, __symbols) + ").", s_parameterNames[t]);
                         __shape[__unknownAt] = lengths[t] / __known;
                     }
-                    else if (__known != lengths[t]) throw new global::System.ArgumentException("Input " + s_declared[t] + " with shape [" + string.Join(", ", __shape) + "] needs " + __known + " elements, but " + s_parameterNames[t] + " has " + lengths[t] + ".", s_parameterNames[t]);
+                    else if (__known != lengths[t]) throw new global::System.ArgumentException("Input " + s_declared[t] + " with shape [" + string.Join(", ", __shape) + "]" + KnownSymbols(t, __symbols) + " needs " + __known + " elements, but " + s_parameterNames[t] + " has " + lengths[t] + ".", s_parameterNames[t]);
                     CheckShape(t, __shape, __symbols, s_parameterNames[t]);
                     __shapes[t] = __shape;
                     __progress = true;
@@ -352,6 +352,17 @@ namespace Tricky.Models
                 if (__info.ElementDataType != s_elementTypes[t]) throw new global::System.ArgumentException(s_declared[t] + " needs " + s_elementTypes[t] + " elements, but " + s_parameterNames[t] + " holds " + __info.ElementDataType + ".", s_parameterNames[t]);
                 CheckShape(t, __info.Shape, __symbols, s_parameterNames[t]);
             }
+        }
+
+        // " (n = 3 from another input)" for the symbolic dims of tensor t that are already known, for error messages.
+        private static string KnownSymbols(int t, long[] symbols)
+        {
+            var __known = new global::System.Collections.Generic.List<string>();
+            foreach (var __param in s_dimParamIndices[t] ?? new int[0])
+            {
+                if (__param >= 0 && symbols[__param] >= 0) __known.Add(s_dimParams[__param] + " = " + symbols[__param]);
+            }
+            return __known.Count == 0 ? "" : " (" + string.Join(", ", __known) + " from another input)";
         }
 
         private static long[] NewSymbols()
@@ -669,11 +680,11 @@ namespace Tricky.Models
                 new TensorInfo("x.bf", "bfloat16", typeof(global::Microsoft.ML.OnnxRuntime.BFloat16), new long[] { 2, 2 }, new string?[] { null, null }, "bfloat16[2, 2]"),
                 new TensorInfo("int8-in", "int8", typeof(sbyte), new long[] { -1 }, new string?[] { "batch" }, "int8[batch]"),
                 new TensorInfo("uint8 in", "uint8", typeof(byte), new long[] { 3 }, new string?[] { null }, "uint8[3]"),
-                new TensorInfo("int16", "int16", typeof(short), new long[] {  }, new string?[] {  }, "int16 scalar"),
+                new TensorInfo("int16", "int16", typeof(short), new long[0], new string[0], "int16 scalar"),
                 new TensorInfo("uint16", "uint16", typeof(ushort), new long[] { 1 }, new string?[] { null }, "uint16[1]"),
                 new TensorInfo("int32", "int32", typeof(int), new long[] { -1 }, new string?[] { "n" }, "int32[n]"),
                 new TensorInfo("uint32", "uint32", typeof(uint), new long[] { -1 }, new string?[] { "n" }, "uint32[n]"),
-                new TensorInfo("sr", "int64", typeof(long), new long[] {  }, new string?[] {  }, "int64 scalar"),
+                new TensorInfo("sr", "int64", typeof(long), new long[0], new string[0], "int64 scalar"),
                 new TensorInfo("uint64", "uint64", typeof(ulong), new long[] { -1 }, new string?[] { null }, "uint64[?]"),
                 new TensorInfo("mask", "bool", typeof(bool), new long[] { -1, -1 }, new string?[] { "batch", null }, "bool[batch, ?]"),
                 new TensorInfo("text", "string", typeof(string), new long[] { -1 }, new string?[] { null }, "string[?]"),
@@ -690,11 +701,11 @@ namespace Tricky.Models
                 new TensorInfo("x.bf_out", "bfloat16", typeof(global::Microsoft.ML.OnnxRuntime.BFloat16), new long[] { 2, 2 }, new string?[] { null, null }, "bfloat16[2, 2]"),
                 new TensorInfo("int8-in_out", "int8", typeof(sbyte), new long[] { -1 }, new string?[] { "batch" }, "int8[batch]"),
                 new TensorInfo("uint8 in_out", "uint8", typeof(byte), new long[] { 3 }, new string?[] { null }, "uint8[3]"),
-                new TensorInfo("int16_out", "int16", typeof(short), new long[] {  }, new string?[] {  }, "int16 scalar"),
+                new TensorInfo("int16_out", "int16", typeof(short), new long[0], new string[0], "int16 scalar"),
                 new TensorInfo("uint16_out", "uint16", typeof(ushort), new long[] { 1 }, new string?[] { null }, "uint16[1]"),
                 new TensorInfo("int32_out", "int32", typeof(int), new long[] { -1 }, new string?[] { "n" }, "int32[n]"),
                 new TensorInfo("uint32_out", "uint32", typeof(uint), new long[] { -1 }, new string?[] { "n" }, "uint32[n]"),
-                new TensorInfo("sr_out", "int64", typeof(long), new long[] {  }, new string?[] {  }, "int64 scalar"),
+                new TensorInfo("sr_out", "int64", typeof(long), new long[0], new string[0], "int64 scalar"),
                 new TensorInfo("uint64_out", "uint64", typeof(ulong), new long[] { -1 }, new string?[] { null }, "uint64[?]"),
                 new TensorInfo("mask_out", "bool", typeof(bool), new long[] { -1, -1 }, new string?[] { "batch", null }, "bool[batch, ?]"),
                 new TensorInfo("text_out", "string", typeof(string), new long[] { -1 }, new string?[] { null }, "string[?]"),

@@ -28,7 +28,7 @@ namespace VoiceApp
         {
             new long[] { -1, -1 },
             new long[] { 2, -1, 128 },
-            new long[] {  },
+            new long[0],
             new long[] { -1, 1 },
             new long[] { -1, -1, -1 },
         };
@@ -36,11 +36,11 @@ namespace VoiceApp
         {
             new int[] { -1, -1 },
             new int[] { -1, -1, -1 },
-            new int[] {  },
+            new int[0],
             new int[] { -1, -1 },
             new int[] { -1, -1, -1 },
         };
-        private static readonly string[] s_dimParams = new string[] {  };
+        private static readonly string[] s_dimParams = new string[0];
         private static readonly string[] s_declared = new string[] { "input float[?, ?]", "state float[2, ?, 128]", "sr int64 scalar", "output float[?, 1]", "stateN float[?, ?, ?]" };
         private static readonly string[] s_parameterNames = new string[] { "input", "state", "sr", "output", "stateN" };
         private static readonly string?[] s_shapeParameterNames = new string?[] { "inputShape", "stateShape", null, null, null };
@@ -204,10 +204,10 @@ namespace VoiceApp
                     if (__unknown > 1 || (__unknown == 1 && __known == 0)) continue;
                     if (__unknown == 1)
                     {
-                        if (lengths[t] % __known != 0) throw new global::System.ArgumentException("Input " + s_declared[t] + ": " + s_parameterNames[t] + " has " + lengths[t] + " elements, which is not a multiple of " + __known + " (the product of the known dims).", s_parameterNames[t]);
+                        if (lengths[t] % __known != 0) throw new global::System.ArgumentException("Input " + s_declared[t] + ": " + s_parameterNames[t] + " has " + lengths[t] + " elements, which is not a multiple of " + __known + " (the product of the known dims" + KnownSymbols(t, __symbols) + ").", s_parameterNames[t]);
                         __shape[__unknownAt] = lengths[t] / __known;
                     }
-                    else if (__known != lengths[t]) throw new global::System.ArgumentException("Input " + s_declared[t] + " with shape [" + string.Join(", ", __shape) + "] needs " + __known + " elements, but " + s_parameterNames[t] + " has " + lengths[t] + ".", s_parameterNames[t]);
+                    else if (__known != lengths[t]) throw new global::System.ArgumentException("Input " + s_declared[t] + " with shape [" + string.Join(", ", __shape) + "]" + KnownSymbols(t, __symbols) + " needs " + __known + " elements, but " + s_parameterNames[t] + " has " + lengths[t] + ".", s_parameterNames[t]);
                     CheckShape(t, __shape, __symbols, s_parameterNames[t]);
                     __shapes[t] = __shape;
                     __progress = true;
@@ -232,6 +232,17 @@ namespace VoiceApp
                 if (__info.ElementDataType != s_elementTypes[t]) throw new global::System.ArgumentException(s_declared[t] + " needs " + s_elementTypes[t] + " elements, but " + s_parameterNames[t] + " holds " + __info.ElementDataType + ".", s_parameterNames[t]);
                 CheckShape(t, __info.Shape, __symbols, s_parameterNames[t]);
             }
+        }
+
+        // " (n = 3 from another input)" for the symbolic dims of tensor t that are already known, for error messages.
+        private static string KnownSymbols(int t, long[] symbols)
+        {
+            var __known = new global::System.Collections.Generic.List<string>();
+            foreach (var __param in s_dimParamIndices[t] ?? new int[0])
+            {
+                if (__param >= 0 && symbols[__param] >= 0) __known.Add(s_dimParams[__param] + " = " + symbols[__param]);
+            }
+            return __known.Count == 0 ? "" : " (" + string.Join(", ", __known) + " from another input)";
         }
 
         private static long[] NewSymbols()
@@ -418,7 +429,7 @@ namespace VoiceApp
             {
                 new TensorInfo("input", "float", typeof(float), new long[] { -1, -1 }, new string?[] { null, null }, "float[?, ?]"),
                 new TensorInfo("state", "float", typeof(float), new long[] { 2, -1, 128 }, new string?[] { null, null, null }, "float[2, ?, 128]"),
-                new TensorInfo("sr", "int64", typeof(long), new long[] {  }, new string?[] {  }, "int64 scalar"),
+                new TensorInfo("sr", "int64", typeof(long), new long[0], new string[0], "int64 scalar"),
             };
 
             /// <summary>The model outputs, in order.</summary>
