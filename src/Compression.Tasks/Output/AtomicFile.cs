@@ -72,11 +72,20 @@ internal static class AtomicFile
             return;
         }
 
-        // Ours are "<name>.<id>.tmp"; the engine's own atomic save uses ".<name>.<id>.tmp".
+        // Ours are files "<name>.<id>.tmp"; the engine stages a compression in a folder ".<name>.<id>.tmp".
         string name = Path.GetFileName(path);
-        foreach (string pattern in new[] { name + ".*.tmp", "." + name + ".*.tmp" })
+        foreach (string leftover in Directory.EnumerateFiles(directory, name + ".*.tmp"))
         {
-            foreach (string leftover in Directory.EnumerateFiles(directory, pattern))
+            File.Delete(leftover);
+        }
+
+        foreach (string leftover in Directory.EnumerateFileSystemEntries(directory, "." + name + ".*.tmp"))
+        {
+            if (Directory.Exists(leftover))
+            {
+                Directory.Delete(leftover, recursive: true);
+            }
+            else
             {
                 File.Delete(leftover);
             }

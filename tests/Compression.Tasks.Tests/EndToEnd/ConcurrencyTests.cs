@@ -70,8 +70,8 @@ public sealed partial class ConcurrencyTests
         var clock = Stopwatch.StartNew();
         while (!build.HasExited && clock.Elapsed < TimeSpan.FromMinutes(3))
         {
-            // The model's temporary file (not a stamp's): ".big.onnx.<id>.tmp" from the engine, "big.onnx.<id>.tmp" from the task.
-            if (Directory.Exists(folder) && Directory.EnumerateFiles(folder, "*.tmp").Select(Path.GetFileName).Any(IsModelTemporary))
+            // The model's temporary output (not a stamp's): the engine's staging folder ".big.onnx.<id>.tmp".
+            if (Directory.Exists(folder) && Directory.EnumerateFileSystemEntries(folder, "*.tmp").Select(Path.GetFileName).Any(IsModelTemporary))
             {
                 build.Kill(entireProcessTree: true);
                 killedWhileWriting = true;
@@ -94,7 +94,7 @@ public sealed partial class ConcurrencyTests
         DotNetResult next = project.Run("build");
         Assert.IsTrue(next.Succeeded, next.ToString());
         Assert.IsTrue(File.Exists(Path.Combine(project.OutputDirectory, "models", "big.onnx")), next.ToString());
-        Assert.IsFalse(Directory.EnumerateFiles(folder, "*.tmp").Any(), "the next build removed the leftovers");
+        Assert.IsFalse(Directory.EnumerateFileSystemEntries(folder, "*.tmp").Any(), "the next build removed the leftovers");
     }
 
     private static bool IsModelTemporary(string? name) =>
