@@ -22,6 +22,9 @@ public sealed class ModelSaveOptions
     /// </summary>
     public bool ExternalizeAttributeTensors { get; init; }
 
+    /// <summary>Tensor bytes above which one protobuf file is too large; lowered only by tests to exercise the 2 GB rule cheaply.</summary>
+    internal long InlineLimit { get; init; } = ModelWriter.InlineLimit;
+
     /// <summary>The options used when none are given.</summary>
     public static ModelSaveOptions Default { get; } = new();
 }

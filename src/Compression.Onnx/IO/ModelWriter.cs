@@ -33,9 +33,9 @@ internal static class ModelWriter
         {
             ExternalDataMode.Always => true,
             ExternalDataMode.Never => false,
-            _ => hasExternal || payload > InlineLimit,
+            _ => hasExternal || payload > options.InlineLimit,
         };
-        if (!external && payload > InlineLimit)
+        if (!external && payload > options.InlineLimit)
         {
             throw ModelErrors.TooLargeForSingleFile(path, payload);
         }
