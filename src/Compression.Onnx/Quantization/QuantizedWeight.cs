@@ -1,0 +1,83 @@
+using Onnx;
+using DataType = Onnx.TensorProto.Types.DataType;
+
+namespace Compression.Onnx.Quantization;
+
+/// <summary>
+/// A float weight stored as 8-bit integers with ONNX Runtime's affine parameters (per tensor or per channel along
+/// <see cref="Axis"/>): <c>w ≈ scale[c] * (q - zeroPoint[c])</c>.
+/// </summary>
+internal sealed class QuantizedWeight
+{
+    public required long[] Dims { get; init; }
+
+    /// <summary>The channel axis, or <see langword="null"/> for one scale for the whole tensor.</summary>
+    public int? Axis { get; init; }
+
+    public required bool Signed { get; init; }
+
+    public required bool Symmetric { get; init; }
+
+    /// <summary>The quantized values as stored bytes (two's complement for int8).</summary>
+    public required byte[] Data { get; init; }
+
+    public required float[] Scales { get; init; }
+
+    public required int[] ZeroPoints { get; init; }
+
+    public DataType ElementType => Signed ? DataType.Int8 : DataType.Uint8;
+
+    /// <summary>Whether every zero point is 0 so the zero-point input can be left out.</summary>
+    public bool ZeroPointsAreZero => Array.TrueForAll(ZeroPoints, z => z == 0);
+
+    /// <summary>ONNX Runtime's integer ranges: int8 symmetric [-127, 127] (so -w is representable), int8 [-128, 127], uint8 [0, 255].</summary>
+    public static (int Min, int Max) Range(bool signed, bool symmetric) => signed ? (symmetric ? (-127, 127) : (-128, 127)) : (0, 255);
+
+    public static QuantizedWeight Quantize(ReadOnlySpan<float> values, long[] dims, int? axis, bool signed, bool symmetric)
+    {
+        var (qmin, qmax) = Range(signed, symmetric);
+        int channels = 1, outer = values.Length, inner = 1;
+        if (axis is int a)
+        {
+            channels = (int)dims[a];
+            outer = 1;
+            for (int i = 0; i < a; i++) outer *= (int)dims[i];
+            inner = values.Length / (outer * channels);
+        }
+        else
+        {
+            outer = 1;
+            inner = values.Length;
+        }
+
+        var min = new float[channels];
+        var max = new float[channels];
+        InterimAffine.MinMaxPerChannel(values, outer, channels, inner, min, max);
+        var scales = new float[channels];
+        var zeroPoints = new int[channels];
+        for (int c = 0; c < channels; c++) (scales[c], zeroPoints[c]) = InterimAffine.Parameters(min[c], max[c], qmin, qmax, symmetric);
+
+        var data = new byte[values.Length];
+        if (signed)
+        {
+            InterimAffine.QuantizeInt8(values, outer, channels, inner, scales, zeroPoints, qmin, qmax, System.Runtime.InteropServices.MemoryMarshal.Cast<byte, sbyte>(data.AsSpan()));
+        }
+        else
+        {
+            InterimAffine.QuantizeUInt8(values, outer, channels, inner, scales, zeroPoints, qmin, qmax, data);
+        }
+
+        return new QuantizedWeight { Dims = dims, Axis = axis, Signed = signed, Symmetric = symmetric, Data = data, Scales = scales, ZeroPoints = zeroPoints };
+    }
+
+    public TensorProto DataTensor(string name) => OnnxBuilders.Tensor(name, ElementType, Dims, Google.Protobuf.ByteString.CopyFrom(Data));
+
+    public TensorProto ScaleTensor(string name) => OnnxBuilders.Floats(name, Axis is null ? [] : [Scales.Length], Scales);
+
+    public TensorProto ZeroPointTensor(string name)
+    {
+        var bytes = new byte[ZeroPoints.Length];
+        for (int i = 0; i < bytes.Length; i++) bytes[i] = unchecked((byte)ZeroPoints[i]);
+        return OnnxBuilders.Tensor(name, ElementType, Axis is null ? [] : [ZeroPoints.Length], Google.Protobuf.ByteString.CopyFrom(bytes));
+    }
+}
