@@ -59,8 +59,15 @@ public sealed record CompressionSettings
     /// <summary>Default-domain opset to convert the model to; <see langword="null"/> keeps the model's own.</summary>
     public int? TargetOpset { get; init; }
 
-    /// <summary>Weights with fewer elements than this stay in float: they cost little and are often sensitive (biases, norms). Default 256.</summary>
-    public int MinimumWeightElements { get; init; } = 256;
+    /// <summary>Weights with fewer elements than this stay in float32; <see langword="null"/> means the type's default
+    /// (see <see cref="EffectiveMinimumWeightElements"/>).</summary>
+    public int? MinimumWeightElements { get; init; }
+
+    /// <summary>
+    /// <see cref="MinimumWeightElements"/>, or the type's default: 256 for integer types (a tiny tensor gains little
+    /// next to its scales and is often sensitive: biases, gains), 16 for Float16/BFloat16 (no scales, only a Cast).
+    /// </summary>
+    public int EffectiveMinimumWeightElements => MinimumWeightElements ?? (Quantize is QuantizationType.Float16 or QuantizationType.BFloat16 ? 16 : 256);
 
     /// <summary>Number of synthesised validation inputs when <see cref="ValidationDataPath"/> is not set. Default 4.</summary>
     public int ValidationSampleCount { get; init; } = 4;

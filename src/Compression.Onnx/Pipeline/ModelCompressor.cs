@@ -118,7 +118,7 @@ public static class ModelCompressor
             entries[MetadataPrefix + "mode"] = settings.EffectiveMode.ToString();
             entries[MetadataPrefix + "per_channel"] = settings.PerChannel ? "true" : "false";
             entries[MetadataPrefix + "symmetric"] = settings.EffectiveSymmetric ? "true" : "false";
-            entries[MetadataPrefix + "minimum_weight_elements"] = settings.MinimumWeightElements.ToString(CultureInfo.InvariantCulture);
+            entries[MetadataPrefix + "minimum_weight_elements"] = settings.EffectiveMinimumWeightElements.ToString(CultureInfo.InvariantCulture);
         }
 
         if (settings.ExcludeOps.Count > 0) entries[MetadataPrefix + "exclude_ops"] = string.Join(";", settings.ExcludeOps);

@@ -38,7 +38,7 @@ internal static class SettingsCheck
             throw Invalid(sourcePath, string.Create(CultureInfo.InvariantCulture, $"Tolerance={t} is negative or not a number."), "Give the largest allowed absolute output difference, for example 0.01.");
         }
 
-        if (s.MinimumWeightElements < 0 || s.ValidationSampleCount < 1)
+        if (s.MinimumWeightElements is < 0 || s.ValidationSampleCount < 1)
         {
             throw Invalid(sourcePath, "MinimumWeightElements must be 0 or more and ValidationSampleCount 1 or more.", "Use the defaults (256 and 4) unless you have a reason.");
         }

@@ -46,11 +46,14 @@ internal sealed class EightBitQuantizationPass : ICompressionPass
         {
             throw new CompressionException(
                 DiagnosticCodes.NothingToCompress,
-                string.Create(CultureInfo.InvariantCulture, $"Quantize={settings.Quantize} found no float weight of at least {settings.MinimumWeightElements} elements to quantize."),
+                string.Create(CultureInfo.InvariantCulture, $"Quantize={settings.Quantize} found no float weight of at least {settings.EffectiveMinimumWeightElements} elements to quantize."),
                 context.SourcePath,
                 "The model has no float32 weights, or all of them are small, excluded or normalisation statistics. Remove Quantize, lower MinimumWeightElements, or check ExcludeNodes/ExcludeOps.");
         }
 
+        long namesSaved = ValueNameCompactor.Compact(context.Model);
+        context.Metadata["compression.value_names"] = "compacted";
+        context.Notes.Add(string.Create(CultureInfo.InvariantCulture, $"internal value names shortened ({namesSaved} bytes); inputs, outputs and node names unchanged"));
         string type = settings.Quantize.ToString();
         string mode = settings.EffectiveMode == QuantizationMode.Dynamic ? "dynamic" : "weight-only";
         string granularity = settings.PerChannel ? "per-channel" : "per-tensor";

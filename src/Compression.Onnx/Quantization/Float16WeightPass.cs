@@ -29,6 +29,9 @@ internal sealed class Float16WeightPass : ICompressionPass
                 "Use Quantize=Float16 (same size, supported since opset 6), or convert the model to opset 13 or later first.");
         }
 
+        // Fold BatchNormalization first: its statistics then need no storage at all (ONNX Runtime folds them at load anyway).
+        int folded = BatchNormFolder.Fold(index, settings);
+        if (folded > 0) index = ModelGraphIndex.Build(context.Model);
         var elementType = HalfPrecision.ElementType(settings.Quantize);
         int count = 0;
         foreach (var constant in index.Constants.Values.ToList())
@@ -50,12 +53,17 @@ internal sealed class Float16WeightPass : ICompressionPass
         {
             throw new CompressionException(
                 DiagnosticCodes.NothingToCompress,
-                string.Create(CultureInfo.InvariantCulture, $"Quantize={settings.Quantize} found no float32 weight of at least {settings.MinimumWeightElements} elements to convert."),
+                string.Create(CultureInfo.InvariantCulture, $"Quantize={settings.Quantize} found no float32 weight of at least {settings.EffectiveMinimumWeightElements} elements to convert."),
                 context.SourcePath,
                 "The model has no float32 weights, or all of them are small, excluded or normalisation statistics. Remove Quantize, lower MinimumWeightElements, or check ExcludeNodes/ExcludeOps.");
         }
 
-        context.Summary.Add(string.Create(CultureInfo.InvariantCulture, $"{settings.Quantize} weight-only ({count} weights stored in 16 bits)"));
+        long namesSaved = ValueNameCompactor.Compact(context.Model);
+        context.Metadata["compression.value_names"] = "compacted";
+        context.Notes.Add(string.Create(CultureInfo.InvariantCulture, $"internal value names shortened ({namesSaved} bytes); inputs, outputs and node names unchanged"));
+        string foldNote = folded > 0 ? string.Create(CultureInfo.InvariantCulture, $", {folded} BatchNormalization folded") : string.Empty;
+        context.Summary.Add(string.Create(CultureInfo.InvariantCulture, $"{settings.Quantize} weight-only ({count} weights stored in 16 bits{foldNote})"));
+        context.Metadata["compression.batchnorm_folded"] = folded.ToString(CultureInfo.InvariantCulture);
         context.Metadata["compression.weights_16bit"] = count.ToString(CultureInfo.InvariantCulture);
     }
 }

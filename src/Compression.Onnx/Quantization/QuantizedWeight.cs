@@ -70,6 +70,36 @@ internal sealed class QuantizedWeight
         return new QuantizedWeight { Dims = dims, Axis = axis, Signed = signed, Symmetric = symmetric, Data = data, Scales = scales, ZeroPoints = zeroPoints };
     }
 
+    /// <summary>Sum of squared differences between <paramref name="values"/> and their dequantized form.</summary>
+    public double SquaredError(ReadOnlySpan<float> values)
+    {
+        int channels = Scales.Length, outer = 1;
+        if (Axis is int a)
+        {
+            for (int i = 0; i < a; i++) outer *= (int)Dims[i];
+        }
+
+        int inner = values.Length / (outer * channels);
+        double sum = 0;
+        int k = 0;
+        for (int o = 0; o < outer; o++)
+        {
+            for (int c = 0; c < channels; c++)
+            {
+                float scale = Scales[c];
+                int zero = ZeroPoints[c];
+                for (int j = 0; j < inner; j++, k++)
+                {
+                    int q = Signed ? unchecked((sbyte)Data[k]) : Data[k];
+                    double d = values[k] - (double)scale * (q - zero);
+                    sum += d * d;
+                }
+            }
+        }
+
+        return sum;
+    }
+
     public TensorProto DataTensor(string name) => OnnxBuilders.Tensor(name, ElementType, Dims, Google.Protobuf.ByteString.CopyFrom(Data));
 
     public TensorProto ScaleTensor(string name) => OnnxBuilders.Floats(name, Axis is null ? [] : [Scales.Length], Scales);

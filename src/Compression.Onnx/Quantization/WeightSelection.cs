@@ -25,7 +25,7 @@ internal static class WeightSelection
     /// <summary>Whether <paramref name="constant"/> is a float32 weight that a pass may rewrite under <paramref name="settings"/>.</summary>
     public static bool IsCandidate(ModelGraphIndex index, ConstantTensor constant, CompressionSettings settings)
     {
-        if (!constant.IsFloat32 || constant.Uses.Count == 0 || constant.ElementCount < Math.Max(1, settings.MinimumWeightElements))
+        if (!constant.IsFloat32 || constant.Uses.Count == 0 || constant.ElementCount < Math.Max(1, settings.EffectiveMinimumWeightElements))
         {
             return false;
         }
