@@ -1,18 +1,19 @@
-using Onnx;
+using Compression.Onnx.IO;
 
 namespace Compression.Onnx.Pipeline;
 
 /// <summary>What a pass works on: the model being rewritten, the settings, and where it records what it did.</summary>
 internal sealed class CompressionContext
 {
-    public CompressionContext(ModelProto model, CompressionSettings settings, string sourcePath)
+    public CompressionContext(OnnxModel model, CompressionSettings settings, string sourcePath)
     {
         Model = model;
         Settings = settings;
         SourcePath = sourcePath;
     }
 
-    public ModelProto Model { get; }
+    /// <summary>The model being rewritten (its <see cref="OnnxModel.Proto"/> is edited in place).</summary>
+    public OnnxModel Model { get; }
 
     public CompressionSettings Settings { get; }
 

@@ -1,3 +1,4 @@
+using Compression.Onnx.IO;
 using System.Diagnostics;
 using System.Globalization;
 using Compression.Onnx.Pipeline;
@@ -29,9 +30,10 @@ public static class ModelCompressor
         var clock = Stopwatch.StartNew();
         SettingsCheck.Validate(settings, sourcePath);
 
-        var model = InterimModelFile.Load(sourcePath);
+        using var onnxModel = OnnxModel.Load(sourcePath);
+        var model = onnxModel.Proto;
         SettingsCheck.ValidateExclusions(settings, model, sourcePath);
-        var context = new CompressionContext(model, settings, sourcePath);
+        var context = new CompressionContext(onnxModel, settings, sourcePath);
         var passes = Plan(settings, model, sourcePath);
         foreach (var pass in passes)
         {
@@ -42,12 +44,16 @@ public static class ModelCompressor
         string summary = context.Summary.Count == 0 ? "none" : string.Join("; ", context.Summary);
         WriteMetadata(model, settings, context, summary);
 
+        // Write into a private folder next to the output under the final file name (so external-data references are
+        // right), validate there, then move into place: a failed validation leaves nothing behind.
         string directory = Path.GetDirectoryName(Path.GetFullPath(outputPath))!;
         Directory.CreateDirectory(directory);
-        string temp = Path.Combine(directory, "." + Path.GetFileName(outputPath) + "." + Guid.NewGuid().ToString("N")[..8] + ".tmp");
+        string staging = Path.Combine(directory, "." + Path.GetFileName(outputPath) + "." + Guid.NewGuid().ToString("N")[..8] + ".tmp");
+        Directory.CreateDirectory(staging);
+        string temp = Path.Combine(staging, Path.GetFileName(outputPath));
         try
         {
-            InterimModelFile.Save(model, temp);
+            onnxModel.Save(temp);
             ValidationReport? validation = null;
             var notes = new List<string>(context.Notes);
             if (settings.Validate)
@@ -68,13 +74,18 @@ public static class ModelCompressor
                 }
             }
 
-            long compressedBytes = new FileInfo(temp).Length;
-            File.Move(temp, outputPath, overwrite: true);
+            long compressedBytes = 0;
+            foreach (string file in Directory.GetFiles(staging))
+            {
+                compressedBytes += new FileInfo(file).Length;
+                File.Move(file, Path.Combine(directory, Path.GetFileName(file)), overwrite: true);
+            }
+
             return new CompressionReport(sourcePath, outputPath, new FileInfo(sourcePath).Length, compressedBytes, summary, context.Metadata, notes, validation, clock.Elapsed);
         }
         finally
         {
-            if (File.Exists(temp)) File.Delete(temp);
+            if (Directory.Exists(staging)) Directory.Delete(staging, recursive: true);
         }
     }
 

@@ -46,7 +46,7 @@ internal static class BatchNormFolder
             for (int i = 0; i < 4 && constant; i++)
             {
                 constant = index.Constants.TryGetValue(bn.Input[i + 1], out var s) && s.IsFloat32;
-                if (constant) stats[i] = InterimTensors.ReadFloats(s!.Tensor);
+                if (constant) stats[i] = s!.ReadFloats();
             }
 
             int channels = (int)weight.Tensor.Dims[0];
@@ -56,8 +56,8 @@ internal static class BatchNormFolder
             }
 
             float epsilon = bn.GetFloat("epsilon", 1e-5f);
-            float[] w = InterimTensors.ReadFloats(weight.Tensor);
-            float[] b = bias is null ? new float[channels] : InterimTensors.ReadFloats(bias.Tensor);
+            float[] w = weight.ReadFloats();
+            float[] b = bias is null ? new float[channels] : bias.ReadFloats();
             int perChannel = w.Length / channels;
             for (int c = 0; c < channels; c++)
             {

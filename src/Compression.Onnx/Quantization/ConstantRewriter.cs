@@ -12,33 +12,43 @@ internal static class ConstantRewriter
     /// (which must produce <see cref="ConstantTensor.Name"/>) at the same place.</summary>
     public static void Replace(ModelGraphIndex index, ConstantTensor constant, IReadOnlyList<TensorProto> tensors, IReadOnlyList<NodeProto> nodes)
     {
-        var graph = constant.Graph;
-        var inserted = new List<NodeProto>();
-        int at;
-        if (constant.ConstantNode is { } constantNode)
+        if (constant.ConstantNode is null && index.Model.IrVersion < 4)
         {
-            at = graph.Node.IndexOf(constantNode);
-            graph.Node.RemoveAt(at);
-            foreach (var t in tensors) inserted.Add(OnnxBuilders.ConstantNode(t, index.UniqueName(t.Name + "_const")));
-        }
-        else
-        {
-            at = 0;
-            graph.Initializer.Remove(constant.Tensor);
-            RemoveGraphInput(graph, constant.Name);
-            if (index.Model.IrVersion >= 4)
-            {
-                graph.Initializer.AddRange(tensors);
-            }
-            else
-            {
-                // Before IR 4 every initializer must also be a graph input; Constant nodes keep the signature unchanged.
-                foreach (var t in tensors) inserted.Add(OnnxBuilders.ConstantNode(t, index.UniqueName(t.Name + "_const")));
-            }
+            // Before IR 4 every initializer must also be a graph input (onnx.checker enforces it); new tensors go into
+            // Constant nodes instead, so the weight leaves the inputs and nothing new joins them.
+            var all = new List<NodeProto>(tensors.Count + nodes.Count);
+            foreach (var t in tensors) all.Add(OnnxBuilders.ConstantNode(t, index.UniqueName(t.Name + "_const")));
+            all.AddRange(nodes);
+            constant.Weight.ReplaceWith([], all);
+            return;
         }
 
-        inserted.AddRange(nodes);
-        for (int i = 0; i < inserted.Count; i++) graph.Node.Insert(at + i, inserted[i]);
+        constant.Weight.ReplaceWith(tensors, nodes);
+    }
+
+    /// <summary>
+    /// Replaces the weight by <paramref name="tensors"/> stored where it was (initializers, or Constant nodes at the
+    /// weight's own position) for nodes that will be inserted later: no reader exists yet to order them by.
+    /// </summary>
+    public static void ReplaceStorage(ModelGraphIndex index, ConstantTensor constant, IReadOnlyList<TensorProto> tensors)
+    {
+        var graph = constant.Graph;
+        if (constant.ConstantNode is { } node)
+        {
+            int at = graph.Node.IndexOf(node);
+            graph.Node.RemoveAt(at);
+            for (int i = 0; i < tensors.Count; i++) graph.Node.Insert(at + i, OnnxBuilders.ConstantNode(tensors[i], index.UniqueName(tensors[i].Name + "_const")));
+            return;
+        }
+
+        if (index.Model.IrVersion < 4)
+        {
+            constant.Weight.ReplaceWith([], []);
+            for (int i = 0; i < tensors.Count; i++) graph.Node.Insert(i, OnnxBuilders.ConstantNode(tensors[i], index.UniqueName(tensors[i].Name + "_const")));
+            return;
+        }
+
+        constant.Weight.ReplaceWith(tensors, []);
     }
 
     /// <summary>Adds a stored tensor to the graph <paramref name="graph"/> at the start (initializer or Constant node).</summary>

@@ -1,3 +1,4 @@
+using Compression.Onnx.Graph;
 using Onnx;
 using DataType = Onnx.TensorProto.Types.DataType;
 
@@ -100,7 +101,7 @@ internal sealed class DynamicQuantizer
     private (QuantizedWeight Weight, string Data, string Scale, string? ZeroPoint) Store(ConstantTensor weight, int? axis, bool transpose)
     {
         if (_stored.TryGetValue(weight.Name, out var stored)) return stored;
-        float[] values = InterimTensors.ReadFloats(weight.Tensor);
+        float[] values = weight.ReadFloats();
         long[] dims = [.. weight.Tensor.Dims];
         if (transpose)
         {
@@ -114,13 +115,13 @@ internal sealed class DynamicQuantizer
         if (!q.ZeroPointsAreZero)
         {
             var zpTensor = q.Axis is not null && weight.Uses[0].Node.OpType == "Conv"
-                ? OnnxBuilders.Tensor(_index.UniqueName(weight.Name + "_zero_point"), q.ElementType, [], Google.Protobuf.ByteString.CopyFrom([unchecked((byte)q.ZeroPoints[0])]))
+                ? OnnxBuilders.Tensor(_index.UniqueName(weight.Name + "_zero_point"), q.ElementType, [], [unchecked((byte)q.ZeroPoints[0])])
                 : q.ZeroPointTensor(_index.UniqueName(weight.Name + "_zero_point"));
             tensors.Add(zpTensor);
             zp = zpTensor.Name;
         }
 
-        ConstantRewriter.Replace(_index, weight, tensors, []);
+        ConstantRewriter.ReplaceStorage(_index, weight, tensors);
         stored = (q, tensors[0].Name, tensors[1].Name, zp);
         _stored[weight.Name] = stored;
         return stored;
@@ -164,7 +165,7 @@ internal sealed class DynamicQuantizer
             float beta = node.GetFloat("beta", 1f);
             if (beta != 1f && _index.Constants.TryGetValue(bias, out var c))
             {
-                var values = InterimTensors.ReadFloats(c.Tensor);
+                var values = c.ReadFloats();
                 for (int i = 0; i < values.Length; i++) values[i] *= beta;
                 var t = OnnxBuilders.Floats(_index.UniqueName(bias + "_beta"), [.. c.Tensor.Dims], values);
                 ConstantRewriter.AddTensor(_index, graph, t, node);
@@ -184,7 +185,7 @@ internal sealed class DynamicQuantizer
         string product = bias is null ? output : _index.UniqueName(stem + "_product");
         if (_form == IntegerMatMulForm.Fused)
         {
-            OnnxBuilders.EnsureOpsetImport(_index.Model, OnnxBuilders.MicrosoftDomain, 1);
+            Opsets.EnsureImport(_index.Model, Opsets.MicrosoftDomain, 1);
             var inputs = new List<string> { x, w.Data, scale, w.ZeroPoint ?? string.Empty };
             if (biasIsVector) inputs.Add(bias!);
             string target = biasIsVector ? output : product;
@@ -235,7 +236,7 @@ internal sealed class DynamicQuantizer
         if (hasBias)
         {
             var bias = _index.Constants[node.Input[2]];
-            var t = OnnxBuilders.Floats(_index.UniqueName(bias.Name + "_nchw"), channelShape, InterimTensors.ReadFloats(bias.Tensor));
+            var t = OnnxBuilders.Floats(_index.UniqueName(bias.Name + "_nchw"), channelShape, bias.ReadFloats());
             ConstantRewriter.AddTensor(_index, graph, t, node);
             if (bias.Uses.Count == 1) ConstantRewriter.Remove(bias);
             nodes.Add(OnnxBuilders.Node("Add", _index.UniqueName(stem + "_AddBias"), [product, t.Name], [node.Output[0]]));

@@ -51,7 +51,7 @@ internal sealed class EightBitQuantizationPass : ICompressionPass
                 "The model has no float32 weights, or all of them are small, excluded or normalisation statistics. Remove Quantize, lower MinimumWeightElements, or check ExcludeNodes/ExcludeOps.");
         }
 
-        long namesSaved = ValueNameCompactor.Compact(context.Model);
+        long namesSaved = ValueNameCompactor.Compact(context.Model.Proto);
         context.Metadata["compression.value_names"] = "compacted";
         context.Notes.Add(string.Create(CultureInfo.InvariantCulture, $"internal value names shortened ({namesSaved} bytes); inputs, outputs and node names unchanged"));
         string type = settings.Quantize.ToString();

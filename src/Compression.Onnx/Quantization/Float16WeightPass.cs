@@ -42,7 +42,7 @@ internal sealed class Float16WeightPass : ICompressionPass
                 continue;
             }
 
-            float[] values = InterimTensors.ReadFloats(constant.Tensor);
+            float[] values = constant.ReadFloats();
             var stored = OnnxBuilders.Tensor(index.UniqueName(constant.Name + "_" + settings.Quantize.ToString().ToLowerInvariant()), elementType, [.. constant.Tensor.Dims], HalfPrecision.Encode(values, settings.Quantize));
             var cast = OnnxBuilders.Node("Cast", index.UniqueName(constant.Name + "_Cast"), [stored.Name], [constant.Name]).With("to", (long)TensorProto.Types.DataType.Float);
             ConstantRewriter.Replace(index, constant, [stored], [cast]);
@@ -58,7 +58,7 @@ internal sealed class Float16WeightPass : ICompressionPass
                 "The model has no float32 weights, or all of them are small, excluded or normalisation statistics. Remove Quantize, lower MinimumWeightElements, or check ExcludeNodes/ExcludeOps.");
         }
 
-        long namesSaved = ValueNameCompactor.Compact(context.Model);
+        long namesSaved = ValueNameCompactor.Compact(context.Model.Proto);
         context.Metadata["compression.value_names"] = "compacted";
         context.Notes.Add(string.Create(CultureInfo.InvariantCulture, $"internal value names shortened ({namesSaved} bytes); inputs, outputs and node names unchanged"));
         string foldNote = folded > 0 ? string.Create(CultureInfo.InvariantCulture, $", {folded} BatchNormalization folded") : string.Empty;

@@ -1,4 +1,5 @@
-using Google.Protobuf;
+using System.Runtime.InteropServices;
+using Compression.Kernels;
 using DataType = Onnx.TensorProto.Types.DataType;
 
 namespace Compression.Onnx.Quantization;
@@ -11,29 +12,19 @@ internal static class HalfPrecision
 
     public static DataType ElementType(QuantizationType type) => type == QuantizationType.BFloat16 ? DataType.Bfloat16 : DataType.Float16;
 
-    public static ByteString Encode(ReadOnlySpan<float> values, QuantizationType type)
+    /// <summary>The 16-bit little-endian storage bytes of <paramref name="values"/> (saturating kernels of Compression.Kernels).</summary>
+    public static byte[] Encode(ReadOnlySpan<float> values, QuantizationType type)
     {
-        var bits = new ushort[values.Length];
+        var bytes = new byte[values.Length * 2];
         if (type == QuantizationType.BFloat16)
         {
-            for (int i = 0; i < values.Length; i++) bits[i] = ToBFloat16(values[i]);
+            FloatConverter.ToBFloat16Saturating(values, MemoryMarshal.Cast<byte, ushort>(bytes.AsSpan()));
         }
         else
         {
-            for (int i = 0; i < values.Length; i++) bits[i] = BitConverter.HalfToUInt16Bits((Half)Math.Clamp(values[i], -MaxFloat16, MaxFloat16));
+            FloatConverter.ToHalfSaturating(values, MemoryMarshal.Cast<byte, Half>(bytes.AsSpan()));
         }
 
-        return InterimTensors.Bytes<ushort>(bits);
-    }
-
-    /// <summary>Round to nearest even on the upper 16 bits; finite values that would round past the largest bfloat16 are clamped to it.</summary>
-    public static ushort ToBFloat16(float value)
-    {
-        uint bits = BitConverter.SingleToUInt32Bits(value);
-        if (float.IsNaN(value)) return (ushort)((bits >> 16) | 0x40);
-        uint rounded = bits + 0x7FFFu + ((bits >> 16) & 1u);
-        ushort result = (ushort)(rounded >> 16);
-        bool becameInfinite = (result & 0x7FFF) == 0x7F80 && float.IsFinite(value);
-        return becameInfinite ? (ushort)(result - 1) : result;
+        return bytes;
     }
 }

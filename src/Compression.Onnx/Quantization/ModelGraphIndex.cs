@@ -1,3 +1,5 @@
+using Compression.Onnx.IO;
+using Compression.Onnx.Graph;
 using Onnx;
 
 namespace Compression.Onnx.Quantization;
@@ -12,28 +14,34 @@ internal readonly record struct ValueUse(NodeProto Node, int InputIndex, GraphPr
 /// </summary>
 internal sealed class ConstantTensor
 {
-    public required string Name { get; init; }
-
-    public required TensorProto Tensor { get; init; }
-
-    public required GraphProto Graph { get; init; }
-
-    /// <summary>The <c>Constant</c> node holding the tensor, or <see langword="null"/> for an initializer.</summary>
-    public NodeProto? ConstantNode { get; init; }
-
-    public List<ValueUse> Uses { get; } = [];
-
-    public long ElementCount
+    public ConstantTensor(Weight weight)
     {
-        get
+        Weight = weight;
+        foreach (var consumer in weight.Consumers)
         {
-            long n = 1;
-            foreach (long d in Tensor.Dims) n *= d;
-            return n;
+            if (consumer.Node is not null) Uses.Add(new ValueUse(consumer.Node, consumer.InputIndex, consumer.Graph));
         }
     }
 
-    public bool IsFloat32 => Tensor.DataType == (int)TensorProto.Types.DataType.Float;
+    /// <summary>The io layer's view of the weight, which reads external data and edits the graph.</summary>
+    public Weight Weight { get; }
+
+    public string Name => Weight.Name;
+
+    public TensorProto Tensor => Weight.Tensor!;
+
+    public GraphProto Graph => Weight.Graph;
+
+    /// <summary>The <c>Constant</c> node holding the tensor, or <see langword="null"/> for an initializer.</summary>
+    public NodeProto? ConstantNode => Weight.ConstantNode;
+
+    public List<ValueUse> Uses { get; } = [];
+
+    public long ElementCount => Weight.ElementCount;
+
+    public bool IsFloat32 => Weight.ElementType == (int)TensorProto.Types.DataType.Float;
+
+    public float[] ReadFloats() => Weight.ReadFloats();
 }
 
 /// <summary>
@@ -42,14 +50,17 @@ internal sealed class ConstantTensor
 /// </summary>
 internal sealed class ModelGraphIndex
 {
-    private readonly HashSet<string> _usedNames = new(StringComparer.Ordinal);
+    private readonly UniqueNames _names;
 
-    private ModelGraphIndex(ModelProto model)
+    private ModelGraphIndex(OnnxModel model)
     {
-        Model = model;
+        OnnxModel = model;
+        _names = UniqueNames.ForModel(model.Proto);
     }
 
-    public ModelProto Model { get; }
+    public OnnxModel OnnxModel { get; }
+
+    public ModelProto Model => OnnxModel.Proto;
 
     /// <summary>Constant tensors by value name.</summary>
     public Dictionary<string, ConstantTensor> Constants { get; } = new(StringComparer.Ordinal);
@@ -69,11 +80,22 @@ internal sealed class ModelGraphIndex
     /// <summary>The default-domain opset the model imports.</summary>
     public int Opset { get; private set; }
 
-    public static ModelGraphIndex Build(ModelProto model)
+    public static ModelGraphIndex Build(OnnxModel model)
     {
         var index = new ModelGraphIndex(model);
-        index.Opset = DefaultOpset(model);
-        index.Visit(model.Graph);
+        index.Opset = DefaultOpset(model.Proto);
+        index.Visit(model.Proto.Graph);
+
+        // Dense constants (initializers and Constant value tensors); a name defined twice (legal only when a subgraph
+        // hides an outer name) is left alone rather than guessed.
+        var duplicates = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var weight in WeightCatalog.Build(model))
+        {
+            if (weight.Tensor is null || weight.SparseTensor is not null) continue;
+            if (!index.Constants.TryAdd(weight.Name, new ConstantTensor(weight))) duplicates.Add(weight.Name);
+        }
+
+        foreach (string name in duplicates) index.Constants.Remove(name);
         foreach (var (node, graph) in index.Nodes)
         {
             for (int i = 0; i < node.Input.Count; i++)
@@ -83,7 +105,6 @@ internal sealed class ModelGraphIndex
                 var use = new ValueUse(node, i, graph);
                 if (!index.Uses.TryGetValue(name, out var list)) index.Uses[name] = list = [];
                 list.Add(use);
-                if (index.Constants.TryGetValue(name, out var constant)) constant.Uses.Add(use);
             }
 
             // A subgraph's implicit reads of outer values count as uses by the node that owns the subgraph.
@@ -139,41 +160,20 @@ internal sealed class ModelGraphIndex
     }
 
     /// <summary>A value name (or node name) not used anywhere in the model yet; reserves it.</summary>
-    public string UniqueName(string stem)
-    {
-        string name = stem;
-        for (int i = 1; !_usedNames.Add(name); i++) name = $"{stem}_{i}";
-        return name;
-    }
+    public string UniqueName(string stem) => _names.Next(stem);
 
     public static bool IsExcluded(NodeProto node, CompressionSettings settings) =>
         settings.ExcludeNodes.Contains(node.Name, StringComparer.Ordinal) || settings.ExcludeOps.Contains(node.OpType, StringComparer.Ordinal);
 
     private void Visit(GraphProto graph)
     {
-        foreach (var i in graph.Input) _usedNames.Add(i.Name);
-        foreach (var o in graph.Output) { _usedNames.Add(o.Name); GraphOutputs.Add(o.Name); }
-        foreach (var t in graph.Initializer)
-        {
-            _usedNames.Add(t.Name);
-            Constants[t.Name] = new ConstantTensor { Name = t.Name, Tensor = t, Graph = graph };
-        }
-
+        foreach (var o in graph.Output) GraphOutputs.Add(o.Name);
         foreach (var node in graph.Node)
         {
             Nodes.Add((node, graph));
-            if (node.Name.Length > 0) _usedNames.Add(node.Name);
             foreach (var o in node.Output)
             {
-                if (o.Length == 0) continue;
-                _usedNames.Add(o);
-                Producers[o] = (node, graph);
-            }
-
-            if (node.OpType == "Constant" && node.Domain.Length == 0 && node.Output.Count == 1 && node.Attribute.Count == 1
-                && node.Attribute[0].Name == "value" && node.Attribute[0].T is { } tensor)
-            {
-                Constants[node.Output[0]] = new ConstantTensor { Name = node.Output[0], Tensor = tensor, Graph = graph, ConstantNode = node };
+                if (o.Length > 0) Producers[o] = (node, graph);
             }
 
             foreach (var a in node.Attribute) foreach (var g in Subgraphs(a)) Visit(g);

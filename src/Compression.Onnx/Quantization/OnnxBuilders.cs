@@ -1,4 +1,4 @@
-using Google.Protobuf;
+using Compression.Onnx.Tensors;
 using Onnx;
 using DataType = Onnx.TensorProto.Types.DataType;
 
@@ -36,18 +36,11 @@ internal static class OnnxBuilders
         return node;
     }
 
-    public static TensorProto Tensor(string name, DataType type, ReadOnlySpan<long> dims, ByteString raw)
-    {
-        var t = new TensorProto { Name = name, DataType = (int)type, RawData = raw };
-        foreach (long d in dims) t.Dims.Add(d);
-        return t;
-    }
+    public static TensorProto Tensor(string name, DataType type, ReadOnlySpan<long> dims, byte[] raw) =>
+        TensorData.CreateFromRawBytes(name, (int)type, dims, raw);
 
     public static TensorProto Floats(string name, ReadOnlySpan<long> dims, ReadOnlySpan<float> values) =>
-        Tensor(name, DataType.Float, dims, InterimTensors.Bytes(values));
-
-    public static TensorProto Int64s(string name, ReadOnlySpan<long> dims, ReadOnlySpan<long> values) =>
-        Tensor(name, DataType.Int64, dims, InterimTensors.Bytes(values));
+        TensorData.CreateFloat(name, dims, values);
 
     public static long GetInt(this NodeProto node, string name, long fallback)
     {
@@ -67,10 +60,4 @@ internal static class OnnxBuilders
         return false;
     }
 
-    /// <summary>Makes sure the model imports <paramref name="domain"/> (version 1 for com.microsoft).</summary>
-    public static void EnsureOpsetImport(ModelProto model, string domain, long version)
-    {
-        foreach (var import in model.OpsetImport) if (import.Domain == domain) return;
-        model.OpsetImport.Add(new OperatorSetIdProto { Domain = domain, Version = version });
-    }
 }

@@ -1,3 +1,6 @@
+using System.Runtime.InteropServices;
+using Compression.Kernels;
+using Compression.Onnx.Tensors;
 using Onnx;
 using DataType = Onnx.TensorProto.Types.DataType;
 
@@ -30,12 +33,9 @@ internal sealed class QuantizedWeight
     /// <summary>Whether every zero point is 0 so the zero-point input can be left out.</summary>
     public bool ZeroPointsAreZero => Array.TrueForAll(ZeroPoints, z => z == 0);
 
-    /// <summary>ONNX Runtime's integer ranges: int8 symmetric [-127, 127] (so -w is representable), int8 [-128, 127], uint8 [0, 255].</summary>
-    public static (int Min, int Max) Range(bool signed, bool symmetric) => signed ? (symmetric ? (-127, 127) : (-128, 127)) : (0, 255);
-
     public static QuantizedWeight Quantize(ReadOnlySpan<float> values, long[] dims, int? axis, bool signed, bool symmetric)
     {
-        var (qmin, qmax) = Range(signed, symmetric);
+        var type = signed ? QuantizedType.Int8 : QuantizedType.UInt8;
         int channels = 1, outer = values.Length, inner = 1;
         if (axis is int a)
         {
@@ -50,21 +50,22 @@ internal sealed class QuantizedWeight
             inner = values.Length;
         }
 
+        // ONNX Runtime's quantize_dynamic rules (Compression.Kernels): range widened to 0, int8 symmetric [-127, 127].
         var min = new float[channels];
         var max = new float[channels];
-        InterimAffine.MinMaxPerChannel(values, outer, channels, inner, min, max);
+        RangeKernels.MinMaxPerChannel(values, outer, channels, inner, min, max);
         var scales = new float[channels];
         var zeroPoints = new int[channels];
-        for (int c = 0; c < channels; c++) (scales[c], zeroPoints[c]) = InterimAffine.Parameters(min[c], max[c], qmin, qmax, symmetric);
+        for (int c = 0; c < channels; c++) (scales[c], zeroPoints[c]) = QuantizationParameters.Compute(min[c], max[c], type, symmetric);
 
         var data = new byte[values.Length];
         if (signed)
         {
-            InterimAffine.QuantizeInt8(values, outer, channels, inner, scales, zeroPoints, qmin, qmax, System.Runtime.InteropServices.MemoryMarshal.Cast<byte, sbyte>(data.AsSpan()));
+            AffineQuantizer.QuantizePerChannel(values, outer, channels, inner, scales, zeroPoints, MemoryMarshal.Cast<byte, sbyte>(data.AsSpan()));
         }
         else
         {
-            InterimAffine.QuantizeUInt8(values, outer, channels, inner, scales, zeroPoints, qmin, qmax, data);
+            AffineQuantizer.QuantizePerChannel(values, outer, channels, inner, scales, zeroPoints, data);
         }
 
         return new QuantizedWeight { Dims = dims, Axis = axis, Signed = signed, Symmetric = symmetric, Data = data, Scales = scales, ZeroPoints = zeroPoints };
@@ -100,7 +101,7 @@ internal sealed class QuantizedWeight
         return sum;
     }
 
-    public TensorProto DataTensor(string name) => OnnxBuilders.Tensor(name, ElementType, Dims, Google.Protobuf.ByteString.CopyFrom(Data));
+    public TensorProto DataTensor(string name) => TensorData.CreateFromRawBytes(name, (int)ElementType, Dims, (byte[])Data.Clone());
 
     public TensorProto ScaleTensor(string name) => OnnxBuilders.Floats(name, Axis is null ? [] : [Scales.Length], Scales);
 
@@ -108,6 +109,6 @@ internal sealed class QuantizedWeight
     {
         var bytes = new byte[ZeroPoints.Length];
         for (int i = 0; i < bytes.Length; i++) bytes[i] = unchecked((byte)ZeroPoints[i]);
-        return OnnxBuilders.Tensor(name, ElementType, Axis is null ? [] : [ZeroPoints.Length], Google.Protobuf.ByteString.CopyFrom(bytes));
+        return TensorData.CreateFromRawBytes(name, (int)ElementType, Axis is null ? [] : [ZeroPoints.Length], bytes);
     }
 }

@@ -19,7 +19,7 @@ internal static class WeightOnlyQuantizer
                 continue;
             }
 
-            float[] values = InterimTensors.ReadFloats(constant.Tensor);
+            float[] values = constant.ReadFloats();
             if (!WeightSelection.IsFinite(values))
             {
                 continue;
