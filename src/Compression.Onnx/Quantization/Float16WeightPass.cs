@@ -20,20 +20,15 @@ internal sealed class Float16WeightPass : ICompressionPass
     {
         var settings = context.Settings;
         var index = ModelGraphIndex.Build(context.Model);
-        if (settings.Quantize == QuantizationType.BFloat16 && index.Opset < 13)
-        {
-            throw new CompressionException(
-                DiagnosticCodes.OpsetTooOld,
-                string.Create(CultureInfo.InvariantCulture, $"Quantize=BFloat16 needs opset 13 (Cast from bfloat16) but the model imports opset {index.Opset}."),
-                context.SourcePath,
-                "Use Quantize=Float16 (same size, supported since opset 6), or convert the model to opset 13 or later first.");
-        }
-
         // Fold BatchNormalization first: its statistics then need no storage at all (ONNX Runtime folds them at load anyway).
         int folded = BatchNormFolder.Fold(index, settings);
         if (folded > 0) index = ModelGraphIndex.Build(context.Model);
         var elementType = HalfPrecision.ElementType(settings.Quantize);
         int count = 0;
+
+        // Before opset 13 Cast cannot read bfloat16: such weights are packed per graph and decoded arithmetically.
+        bool packBFloat16 = settings.Quantize == QuantizationType.BFloat16 && index.Opset < 13;
+        var packed = new Dictionary<GraphProto, List<(ConstantTensor, float[])>>();
         foreach (var constant in index.Constants.Values.ToList())
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -43,11 +38,23 @@ internal sealed class Float16WeightPass : ICompressionPass
             }
 
             float[] values = constant.ReadFloats();
+            if (packBFloat16)
+            {
+                if (!WeightSelection.IsFinite(values)) continue;
+                if (!packed.TryGetValue(constant.Graph, out var list)) packed[constant.Graph] = list = [];
+                list.Add((constant, values));
+                count++;
+                continue;
+            }
+
             var stored = OnnxBuilders.Tensor(index.UniqueName(constant.Name + "_" + settings.Quantize.ToString().ToLowerInvariant()), elementType, [.. constant.Tensor.Dims], HalfPrecision.Encode(values, settings.Quantize));
             var cast = OnnxBuilders.Node("Cast", index.UniqueName(constant.Name + "_Cast"), [stored.Name], [constant.Name]).With("to", (long)TensorProto.Types.DataType.Float);
             ConstantRewriter.Replace(index, constant, [stored], [cast]);
             count++;
         }
+
+        foreach (var (graph, weights) in packed) BFloat16Decoder.Replace(index, graph, weights);
+        if (packed.Count > 0) context.Notes.Add(string.Create(CultureInfo.InvariantCulture, $"opset {index.Opset} cannot Cast bfloat16 (opset 13): weights are packed and decoded arithmetically, folded by ONNX Runtime at load"));
 
         if (count == 0)
         {

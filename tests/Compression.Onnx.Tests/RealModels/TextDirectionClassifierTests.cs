@@ -14,13 +14,14 @@ public sealed class TextDirectionClassifierTests
     private static readonly Lazy<float[]> Inputs = new(() => ClassifierHarness.SeededInputs(Count, seed: 7));
     private static readonly Lazy<float[]> Original = new(() => ClassifierHarness.Probabilities(PassTestFiles.ClassifierModel, Inputs.Value));
 
+    // UInt8 is asymmetric: a zero point per channel and a Sub in the opset-9 Cast+Mul form cost ~4% more than Int8.
     [TestMethod]
-    [DataRow(QuantizationType.Int8, QuantizationMode.Dynamic, 0.35, 1.0)]
-    [DataRow(QuantizationType.Int8, QuantizationMode.WeightOnly, 0.35, 1.0)]
-    [DataRow(QuantizationType.UInt8, QuantizationMode.Dynamic, 0.35, 1.0)]
-    [DataRow(QuantizationType.UInt8, QuantizationMode.WeightOnly, 0.35, 1.0)]
+    [DataRow(QuantizationType.Int8, QuantizationMode.Dynamic, 0.35, 0.1)]
+    [DataRow(QuantizationType.Int8, QuantizationMode.WeightOnly, 0.35, 0.1)]
+    [DataRow(QuantizationType.UInt8, QuantizationMode.Dynamic, 0.40, 0.1)]
+    [DataRow(QuantizationType.UInt8, QuantizationMode.WeightOnly, 0.40, 0.1)]
     [DataRow(QuantizationType.Float16, QuantizationMode.WeightOnly, 0.52, 0.005)]
-    [DataRow(QuantizationType.BFloat16, QuantizationMode.WeightOnly, 0.52, 1.0)]
+    [DataRow(QuantizationType.BFloat16, QuantizationMode.WeightOnly, 0.52, 0.1)]
     public void Compressed_model_is_small_and_agrees_with_the_original(QuantizationType type, QuantizationMode mode, double maxRatio, double maxDifference)
     {
         var (path, report) = CompressedModelCache.Get(PassTestFiles.ClassifierModel, new CompressionSettings { Quantize = type, Mode = mode });

@@ -12,11 +12,12 @@ internal static class VadHarness
 
     public static float[] Samples => Audio.Value;
 
-    public static float[] SpeechProbabilities(string modelPath)
+    public static float[] SpeechProbabilities(string modelPath) => SpeechProbabilities(modelPath, Samples);
+
+    public static float[] SpeechProbabilities(string modelPath, float[] audio)
     {
         using var options = new SessionOptions { IntraOpNumThreads = 1 };
         using var session = new InferenceSession(modelPath, options);
-        float[] audio = Samples;
         int windows = audio.Length / Window;
         var result = new float[windows];
         var state = new float[2 * 128];
