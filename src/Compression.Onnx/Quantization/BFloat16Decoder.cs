@@ -67,10 +67,11 @@ internal static class BFloat16Decoder
         string magnitudeBits = Op("Sub", k, Op("Mul", sign, Scalar("sign_bit", 32768f)));
         string exponent = Op("Floor", Op("Div", magnitudeBits, Scalar("mantissa_range", 128f)));
         string mantissa = Op("Sub", magnitudeBits, Op("Mul", exponent, Scalar("mantissa_range", 128f)));
-        string power = Op("Pow", Scalar("two", 2f), Op("Sub", exponent, Scalar("bias", 127f)));
-        string significand = Op("Add", Scalar("one", 1f), Op("Div", mantissa, Scalar("mantissa_range", 128f)));
+        string twos = Op("Add", Op("Mul", exponent, Scalar("zero", 0f)), Scalar("two", 2f));
+        string power = Op("Pow", twos, Op("Sub", exponent, Scalar("bias", 127f)));
+        string significand = Op("Add", Op("Div", mantissa, Scalar("mantissa_range", 128f)), Scalar("one", 1f));
         string nonZero = ToFloat(Op("Greater", exponent, Scalar("half", 0.5f)));
-        string signFactor = Op("Sub", Scalar("one", 1f), Op("Mul", sign, Scalar("two", 2f)));
+        string signFactor = Op("Add", Op("Mul", sign, Scalar("minus_two", -2f)), Scalar("one", 1f));
         string decoded = Op("Mul", Op("Mul", Op("Mul", power, significand), nonZero), signFactor);
 
         foreach (var t in constants) ConstantRewriter.AddTensor(index, graph, t, null);

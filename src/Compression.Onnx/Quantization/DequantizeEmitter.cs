@@ -1,3 +1,4 @@
+using Compression.Onnx.Graph;
 using Onnx;
 
 namespace Compression.Onnx.Quantization;
@@ -8,7 +9,8 @@ namespace Compression.Onnx.Quantization;
 /// <list type="bullet">
 /// <item>opset 13+: <c>DequantizeLinear</c> with <c>axis</c> (per channel) or scalars;</item>
 /// <item>opset 10-12 per tensor: <c>DequantizeLinear</c> with scalars (it has no <c>axis</c> before 13);</item>
-/// <item>otherwise (opset 9 and older, or per channel before 13): <c>Cast</c> to float, <c>Sub</c> the zero point when it is
+/// <item>before opset 7: <c>com.microsoft</c> <c>DequantizeLinear</c> (ONNX Runtime has no kernels for opset 1-6 arithmetic);</item>
+/// <item>otherwise (opset 7-9, or per channel before 13): <c>Cast</c> to float, <c>Sub</c> the zero point when it is
 /// not 0, <c>Mul</c> by the scale broadcast along the axis. Pure default-domain ops, so the opset never changes and
 /// <c>onnx.checker</c> checks everything; ONNX Runtime folds the chain into one float tensor at load time.</item>
 /// </list>
@@ -37,6 +39,20 @@ internal static class DequantizeEmitter
             }
 
             var dq = OnnxBuilders.Node("DequantizeLinear", index.UniqueName(stem + "_DequantizeLinear"), inputs, [outputName]);
+            if (perChannel) dq.With("axis", weight.Axis!.Value);
+            nodes.Add(dq);
+            return (tensors, nodes);
+        }
+
+        if (opset < 7)
+        {
+            // ONNX Runtime has no kernels for opset 1-6 Mul/Sub: use its contrib DequantizeLinear, which works at any opset.
+            Opsets.EnsureImport(index.Model, Opsets.MicrosoftDomain, 1);
+            var scale = weight.ScaleTensor(index.UniqueName(stem + "_scale"));
+            var zp = weight.ZeroPointTensor(index.UniqueName(stem + "_zero_point"));
+            tensors.Add(scale);
+            tensors.Add(zp);
+            var dq = OnnxBuilders.Node("DequantizeLinear", index.UniqueName(stem + "_DequantizeLinear"), [data.Name, scale.Name, zp.Name], [outputName], Opsets.MicrosoftDomain);
             if (perChannel) dq.With("axis", weight.Axis!.Value);
             nodes.Add(dq);
             return (tensors, nodes);

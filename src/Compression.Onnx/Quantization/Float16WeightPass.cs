@@ -20,6 +20,15 @@ internal sealed class Float16WeightPass : ICompressionPass
     {
         var settings = context.Settings;
         var index = ModelGraphIndex.Build(context.Model);
+        if (settings.Quantize == QuantizationType.BFloat16 && index.Opset < 7)
+        {
+            throw new CompressionException(
+                DiagnosticCodes.OpsetTooOld,
+                string.Create(CultureInfo.InvariantCulture, $"Quantize=BFloat16 needs opset 7 or later, but the model imports opset {index.Opset}."),
+                context.SourcePath,
+                "Before opset 13 bfloat16 weights are decoded with arithmetic ops, and ONNX Runtime has no kernels for opset 1-6 arithmetic. Use Quantize=Float16, or convert the model to a newer opset first.");
+        }
+
         // Fold BatchNormalization first: its statistics then need no storage at all (ONNX Runtime folds them at load anyway).
         int folded = BatchNormFolder.Fold(index, settings);
         if (folded > 0) index = ModelGraphIndex.Build(context.Model);

@@ -19,6 +19,21 @@ internal static class OnnxChecker
         return code == 0 ? null : output;
     }
 
+    /// <summary>Checks many models in one python process; returns the failures by path.</summary>
+    public static Dictionary<string, string> CheckAll(IReadOnlyList<string> paths)
+    {
+        string script = "import onnx,sys\nfor p in sys.argv[1:]:\n  try:\n    onnx.checker.check_model(onnx.load(p))\n  except Exception as e:\n    print('FAIL\\t'+p+'\\t'+str(e).replace('\\n',' '))\n";
+        Run(script, out string output, [.. paths]);
+        var failures = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (string line in output.Split('\n'))
+        {
+            var parts = line.Split('\t');
+            if (parts.Length == 3 && parts[0] == "FAIL") failures[parts[1]] = parts[2];
+        }
+
+        return failures;
+    }
+
     private static int Run(string script, out string output, params string[] args)
     {
         if (!File.Exists(Python))
