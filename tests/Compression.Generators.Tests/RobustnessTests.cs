@@ -43,6 +43,21 @@ public sealed class RobustnessTests
     }
 
     [TestMethod]
+    [DataRow("Ti\u200Dny")]
+    [DataRow("\u00C9t\u00E9")]
+    [DataRow("\u4E2D\u6587")]
+    [DataRow("_")]
+    public void UnusualButValidClassNamesGenerateWithoutAGeneratorException(string className)
+    {
+        var manifest = DiagnosticsTests.Tiny.Replace("\"className\": \"Tiny\"", "\"className\": \"" + className + "\"");
+        var result = GeneratorHarness.Run(("/project/obj/unusual.manifest.json", manifest));
+
+        Assert.IsNull(result.Results.Single().Exception);
+        Assert.IsFalse(result.Diagnostics.Any(d => d.Id == "CS8785"), string.Join("\n", result.Diagnostics));
+        Assert.AreEqual(result.Diagnostics.Any(d => d.Id == "CMP3004") ? 0 : 1, result.GeneratedTrees.Length);
+    }
+
+    [TestMethod]
     public void EveryTruncationAndRandomCorruptionOfARealManifestParsesOrReportsAnError()
     {
         var text = GeneratorHarness.ManifestText("every_type.manifest.json");
