@@ -26,7 +26,10 @@ internal static class GeneratorHarness
     /// <summary>The source folder of this file (where Snapshots/ lives), known at compile time.</summary>
     public static string SourceDirectory([CallerFilePath] string path = "") => Path.GetDirectoryName(path)!;
 
-    public static AdditionalText Manifest(string path, string text) => new InMemoryText(path, text);
+    /// <summary>An additional file; a null text stands for one the compiler cannot read.</summary>
+    public static AdditionalText Manifest(string path, string? text) => new InMemoryText(path, text);
+
+    public static SyntaxTree Parse(string source) => CSharpSyntaxTree.ParseText(source, ParseOptions);
 
     public static CSharpCompilation NewCompilation(params string[] sources) => CSharpCompilation.Create(
         "Generated" + Guid.NewGuid().ToString("N"),
@@ -52,8 +55,11 @@ internal static class GeneratorHarness
     }
 
     /// <summary>Runs the generator over manifests (path, text) and returns the run result.</summary>
-    public static GeneratorDriverRunResult Run(params (string Path, string Text)[] manifests)
-        => NewDriver(manifests.Select(m => Manifest(m.Path, m.Text))).RunGenerators(NewCompilation("class Placeholder { }")).GetRunResult();
+    public static GeneratorDriverRunResult Run(params (string Path, string? Text)[] manifests)
+        => RunWithNamespace(RootNamespace, manifests);
+
+    public static GeneratorDriverRunResult RunWithNamespace(string rootNamespace, params (string Path, string? Text)[] manifests)
+        => NewDriver(manifests.Select(m => Manifest(m.Path, m.Text)), rootNamespace).RunGenerators(NewCompilation("class Placeholder { }")).GetRunResult();
 
     public static string SingleSource(GeneratorDriverRunResult result)
     {
@@ -86,11 +92,11 @@ internal static class GeneratorHarness
         return [.. paths.Distinct().Select(p => (MetadataReference)MetadataReference.CreateFromFile(p))];
     });
 
-    private sealed class InMemoryText(string path, string text) : AdditionalText
+    private sealed class InMemoryText(string path, string? text) : AdditionalText
     {
         public override string Path { get; } = path;
 
-        public override SourceText GetText(CancellationToken cancellationToken = default) => SourceText.From(text);
+        public override SourceText? GetText(CancellationToken cancellationToken = default) => text is null ? null : SourceText.From(text);
     }
 
     /// <summary>Marks the given paths as manifests (CompressionBuildManifest=true) and sets RootNamespace.</summary>

@@ -19,6 +19,24 @@ internal static class Literals
 
     public static string NullableLong(long? value) => value is long v ? Long(v) + "L" : "null";
 
+    /// <summary>Text for a <c>//</c> comment: every character C# treats as a line end becomes a space.</summary>
+    public static string Comment(string text)
+    {
+        var chars = text.ToCharArray();
+        for (var i = 0; i < chars.Length; i++)
+        {
+            if (IsLineBreakOrControl(chars[i]))
+            {
+                chars[i] = ' ';
+            }
+        }
+
+        return new string(chars);
+    }
+
+    // C# ends a line at \r, \n, U+0085, U+2028 and U+2029; a comment must not contain any of them.
+    private static bool IsLineBreakOrControl(char c) => c < ' ' || c == '\u0085' || c == '\u2028' || c == '\u2029';
+
     /// <summary>Escapes text for XML doc comments (and keeps it on one line).</summary>
     public static string Xml(string text)
     {
@@ -31,7 +49,7 @@ internal static class Literals
                 case '<': builder.Append("&lt;"); break;
                 case '>': builder.Append("&gt;"); break;
                 case '"': builder.Append("&quot;"); break;
-                default: builder.Append(c < ' ' ? ' ' : c); break;
+                default: builder.Append(IsLineBreakOrControl(c) ? ' ' : c); break;
             }
         }
 
