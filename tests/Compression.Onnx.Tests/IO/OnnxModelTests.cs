@@ -1,0 +1,115 @@
+using Compression.Onnx.IO;
+using Google.Protobuf;
+using Onnx;
+
+namespace Compression.Onnx.Tests.IO;
+
+[TestClass]
+public sealed class OnnxModelTests
+{
+    [TestMethod]
+    [DataRow("silero_vad_v5.onnx")]
+    [DataRow("ch_ppocr_mobile_v2.0_cls_infer.onnx")]
+    public void RealModelSavesBackByteIdentical(string fileName)
+    {
+        using var folder = new TempFolder();
+        string source = TestFiles.Model(fileName);
+        using OnnxModel model = OnnxModel.Load(source);
+        string output = folder.File(fileName);
+        model.Save(output);
+        CollectionAssert.AreEqual(File.ReadAllBytes(source), File.ReadAllBytes(output));
+        CollectionAssert.AreEqual(new[] { fileName }, folder.Entries(), "only the model, no temp or data file");
+    }
+
+    [TestMethod]
+    public void LoadFromStreamEqualsLoadFromPath()
+    {
+        using OnnxModel fromPath = OnnxModel.Load(TestFiles.Silero);
+        using FileStream stream = File.OpenRead(TestFiles.Silero);
+        using OnnxModel fromStream = OnnxModel.Load(stream, baseDirectory: null);
+        Assert.AreEqual(fromPath.Proto, fromStream.Proto);
+        Assert.AreEqual(Path.GetFullPath(TestFiles.Silero), fromPath.FilePath);
+        Assert.IsNull(fromStream.FilePath);
+    }
+
+    [TestMethod]
+    public void UnknownFieldsSurviveARoundTrip()
+    {
+        ModelProto proto = ModelFactory.AddMul(4);
+        byte[] bytes = proto.ToByteArray();
+        // Field 99 (varint 42) and field 100 (bytes "future") on the model, as a newer ONNX might add.
+        byte[] extra = [0x98, 0x06, 42, 0xA2, 0x06, 6, (byte)'f', (byte)'u', (byte)'t', (byte)'u', (byte)'r', (byte)'e'];
+        byte[] withUnknown = [.. bytes, .. extra];
+        using var folder = new TempFolder();
+        File.WriteAllBytes(folder.File("in.onnx"), withUnknown);
+        using OnnxModel model = OnnxModel.Load(folder.File("in.onnx"));
+        model.Save(folder.File("out.onnx"));
+        CollectionAssert.AreEqual(withUnknown, File.ReadAllBytes(folder.File("out.onnx")));
+    }
+
+    [TestMethod]
+    public void SaveReplacesAnExistingFileAndLeavesNoTempFile()
+    {
+        using var folder = new TempFolder();
+        string path = folder.File("m.onnx");
+        File.WriteAllText(path, "old content");
+        using OnnxModel model = OnnxModel.FromProto(ModelFactory.AddMul(8));
+        model.Save(path);
+        using OnnxModel reloaded = OnnxModel.Load(path);
+        Assert.AreEqual(model.Proto, reloaded.Proto);
+        CollectionAssert.AreEqual(new[] { "m.onnx" }, folder.Entries());
+    }
+
+    [TestMethod]
+    public void SaveIntoAMissingFolderIsCodedAndLeavesNothing()
+    {
+        using var folder = new TempFolder();
+        using OnnxModel model = OnnxModel.FromProto(ModelFactory.AddMul(8));
+        var error = Assert.ThrowsExactly<CompressionException>(() => model.Save(folder.File("missing/m.onnx")));
+        Assert.AreEqual(DiagnosticCodes.SaveFailed, error.Code);
+        Assert.AreEqual(folder.File("missing/m.onnx"), error.FilePath);
+        Assert.IsEmpty(folder.Entries());
+    }
+
+    [TestMethod]
+    public void SaveOverAReadOnlyFileFailsCodedAndKeepsTheOriginal()
+    {
+        if (OperatingSystem.IsWindows() || Environment.UserName == "root")
+        {
+            Console.WriteLine("Skipped: permissions are not enforced for this user/platform.");
+            return;
+        }
+
+        using var folder = new TempFolder();
+        string locked = Path.Combine(folder.Path, "locked");
+        Directory.CreateDirectory(locked);
+        string path = Path.Combine(locked, "m.onnx");
+        File.WriteAllText(path, "original");
+        File.SetUnixFileMode(locked, UnixFileMode.UserRead | UnixFileMode.UserExecute);
+        try
+        {
+            using OnnxModel model = OnnxModel.FromProto(ModelFactory.AddMul(8));
+            var error = Assert.ThrowsExactly<CompressionException>(() => model.Save(path));
+            Assert.AreEqual(DiagnosticCodes.SaveFailed, error.Code);
+            Assert.AreEqual("original", File.ReadAllText(path));
+            Assert.HasCount(1, Directory.GetFiles(locked));
+        }
+        finally
+        {
+            File.SetUnixFileMode(locked, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+    }
+
+    [TestMethod]
+    public void SavedRealModelRunsTheSameInOnnxRuntime()
+    {
+        using var folder = new TempFolder();
+        using OnnxModel model = OnnxModel.Load(TestFiles.Silero);
+        model.Save(folder.File("s.onnx"));
+        float[][] expected = OnnxRunner.RunSilero(TestFiles.Silero);
+        float[][] actual = OnnxRunner.RunSilero(folder.File("s.onnx"));
+        Assert.HasCount(2, actual);
+        CollectionAssert.AreEqual(expected[0], actual[0]);
+        CollectionAssert.AreEqual(expected[1], actual[1]);
+    }
+}
