@@ -77,6 +77,38 @@ public static class AffineQuantizer
     public static void QuantizeTensorPerChannel(ReadOnlySpan<float> values, int outer, int channels, int inner, bool symmetric, bool reduceRange, Span<float> scales, Span<int> zeroPoints, Span<byte> destination) =>
         QuantizeTensorPerChannel(values, outer, channels, inner, symmetric, reduceRange, scales, zeroPoints, destination, QuantizedType.UInt8, KernelIsaSelector.Best);
 
+    /// <summary>
+    /// <see cref="QuantizeTensor(ReadOnlySpan{float}, Span{sbyte}, bool, bool)"/> with both passes split over all cores
+    /// (identical result).
+    /// </summary>
+    /// <exception cref="ArgumentException">The tensor contains NaN or infinity.</exception>
+    public static QuantizationParameters QuantizeTensorParallel(ReadOnlySpan<float> values, Span<sbyte> destination, bool symmetric, bool reduceRange = false)
+    {
+        var p = ComputeParallel(values, QuantizedType.Int8, symmetric, reduceRange);
+        QuantizeParallel(values, p.Scale, p.ZeroPoint, destination);
+        return p;
+    }
+
+    /// <summary>Fused per-tensor quantization to uint8 over all cores (see the int8 overload).</summary>
+    /// <exception cref="ArgumentException">The tensor contains NaN or infinity.</exception>
+    public static QuantizationParameters QuantizeTensorParallel(ReadOnlySpan<float> values, Span<byte> destination, bool symmetric, bool reduceRange = false)
+    {
+        var p = ComputeParallel(values, QuantizedType.UInt8, symmetric, reduceRange);
+        QuantizeParallel(values, p.Scale, p.ZeroPoint, destination);
+        return p;
+    }
+
+    private static QuantizationParameters ComputeParallel(ReadOnlySpan<float> values, QuantizedType type, bool symmetric, bool reduceRange)
+    {
+        if (values.IsEmpty)
+        {
+            return new QuantizationParameters(1f, 0);
+        }
+
+        var (min, max) = RangeKernels.MinMaxParallel(values);
+        return QuantizationParameters.Compute(min, max, type, symmetric, reduceRange);
+    }
+
     /// <summary><see cref="Quantize(ReadOnlySpan{float}, float, int, Span{sbyte})"/> split over all cores (identical result).</summary>
     public static void QuantizeParallel(ReadOnlySpan<float> values, float scale, int zeroPoint, Span<sbyte> destination) =>
         ParallelQuantize.Quantize(values, scale, zeroPoint, MemoryMarshal.AsBytes(destination), QuantizedType.Int8, KernelIsaSelector.Best);

@@ -41,6 +41,13 @@ public static class BlockQuantizer4Bit
         MatMulNBitsKernels.Quantize(weight, k, n, blockSize, symmetric, packed, scales, zeroPoints, rule, KernelIsaSelector.Best);
 
     /// <summary>
+    /// <see cref="QuantizeMatMulNBits"/> with groups of K-bands spread over all cores; the output is identical to
+    /// the serial one (every band is computed the same way, only on another core).
+    /// </summary>
+    public static void QuantizeMatMulNBitsParallel(ReadOnlySpan<float> weight, int k, int n, int blockSize, bool symmetric, Span<byte> packed, Span<float> scales, Span<byte> zeroPoints, BlockScaleRule rule = BlockScaleRule.MinMax) =>
+        MatMulNBitsKernels.Quantize(weight, k, n, blockSize, symmetric, packed, scales, zeroPoints, rule, KernelIsaSelector.Best, parallel: true);
+
+    /// <summary>
     /// Dequantizes the MatMulNBits layout back to <c>B[K, N]</c> row-major: <c>(q - zp) * scale</c>, with zp 8 when
     /// <paramref name="zeroPoints"/> is empty.
     /// </summary>

@@ -8,12 +8,12 @@ namespace Compression.Kernels;
 /// Work is done one K-band of <c>blockSize</c> rows at a time: the band is transposed into a small
 /// column-major scratch (<c>[N, blockSize]</c> chunks), so every block is a contiguous run.
 /// </summary>
-internal static partial class MatMulNBitsKernels
+internal static unsafe partial class MatMulNBitsKernels
 {
     /// <summary>Clip ratios tried by <see cref="BlockScaleRule.ClipSearch"/>: 1.00 down to 0.62 in steps of 0.02.</summary>
     internal const int ClipCandidates = 20;
 
-    public static void Quantize(ReadOnlySpan<float> weight, int k, int n, int blockSize, bool symmetric, Span<byte> packed, Span<float> scales, Span<byte> zeroPoints, BlockScaleRule rule, KernelIsa isa)
+    public static void Quantize(ReadOnlySpan<float> weight, int k, int n, int blockSize, bool symmetric, Span<byte> packed, Span<float> scales, Span<byte> zeroPoints, BlockScaleRule rule, KernelIsa isa, bool parallel = false)
     {
         int blocks = CheckShape(weight.Length, k, n, blockSize);
         int blockBytes = blockSize / 2;
@@ -49,9 +49,37 @@ internal static partial class MatMulNBitsKernels
         {
             QuantizeColumns(weight, k, n, blockSize, blocks, symmetric, packed, scales, zeroPoints, rule);
         }
+        else if (parallel && ParallelChunks.IsWorthSplitting(weight.Length) && blocks > BandsPerTask)
+        {
+            QuantizeBandsParallel(weight, k, n, blockSize, blocks, symmetric, packed, scales, zeroPoints, rule, isa);
+        }
         else
         {
-            QuantizeBands(weight, k, n, blockSize, blocks, symmetric, packed, scales, zeroPoints, rule, isa);
+            QuantizeBands(weight, k, n, blockSize, blocks, symmetric, packed, scales, zeroPoints, rule, 0, blocks, isa);
+        }
+    }
+
+    /// <summary>Bands per parallel task: even, so two bands sharing a packed zero-point byte stay in one task.</summary>
+    private const int BandsPerTask = 8;
+
+    private static unsafe void QuantizeBandsParallel(ReadOnlySpan<float> weight, int k, int n, int blockSize, int blocks, bool symmetric, Span<byte> packed, Span<float> scales, Span<byte> zeroPoints, BlockScaleRule rule, KernelIsa isa)
+    {
+        int tasks = (blocks + BandsPerTask - 1) / BandsPerTask;
+        fixed (float* w = weight)
+        fixed (byte* p = packed)
+        fixed (float* s = scales)
+        fixed (byte* z = zeroPoints)
+        {
+            nint wa = (nint)w, pa = (nint)p, sa = (nint)s, za = (nint)z;
+            int weightLength = weight.Length, packedLength = packed.Length, scaleLength = scales.Length, zeroLength = zeroPoints.Length;
+            Parallel.For(0, tasks, t =>
+            {
+                int first = t * BandsPerTask;
+                QuantizeBands(
+                    new ReadOnlySpan<float>((float*)wa, weightLength), k, n, blockSize, blocks, symmetric,
+                    new Span<byte>((byte*)pa, packedLength), new Span<float>((float*)sa, scaleLength), new Span<byte>((byte*)za, zeroLength),
+                    rule, first, Math.Min(blocks, first + BandsPerTask), isa);
+            });
         }
     }
 
@@ -90,7 +118,7 @@ internal static partial class MatMulNBitsKernels
     /// the quantization and the nibble packing all run along N with one lane per column; only the final
     /// [blockSize/2, N] to [N, blockSize/2] byte transpose is scalar. The band stays in cache between its two reads.
     /// </summary>
-    private static void QuantizeBands(ReadOnlySpan<float> weight, int k, int n, int blockSize, int blocks, bool symmetric, Span<byte> packed, Span<float> scales, Span<byte> zeroPoints, BlockScaleRule rule, KernelIsa isa)
+    private static void QuantizeBands(ReadOnlySpan<float> weight, int k, int n, int blockSize, int blocks, bool symmetric, Span<byte> packed, Span<float> scales, Span<byte> zeroPoints, BlockScaleRule rule, int firstBand, int endBand, KernelIsa isa)
     {
         int blockBytes = blockSize / 2;
         int zeroPointRow = (blocks + 1) / 2;
@@ -105,7 +133,7 @@ internal static partial class MatMulNBitsKernels
             Span<byte> tile = byteScratch.AsSpan(0, blockSize * n);
             Span<byte> combined = byteScratch.AsSpan(blockSize * n, blockBytes * n);
             Span<float> column = stackalloc float[blockSize];
-            for (int b = 0; b < blocks; b++)
+            for (int b = firstBand; b < endBand; b++)
             {
                 int start = b * blockSize;
                 int rows = Math.Min(blockSize, k - start);

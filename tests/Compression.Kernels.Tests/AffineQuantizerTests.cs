@@ -259,6 +259,20 @@ public sealed class AffineQuantizerTests
     }
 
     [TestMethod]
+    public void Parallel_fused_quantize_is_identical_to_serial()
+    {
+        float[] values = TestData.GaussianWithOutliers(2_300_001, 6);
+        var serial = new sbyte[values.Length];
+        var parallel = new sbyte[values.Length];
+        Assert.AreEqual(AffineQuantizer.QuantizeTensor(values, serial, symmetric: true), AffineQuantizer.QuantizeTensorParallel(values, parallel, symmetric: true));
+        Assert.IsTrue(serial.AsSpan().SequenceEqual(parallel));
+        var serialU = new byte[values.Length];
+        var parallelU = new byte[values.Length];
+        Assert.AreEqual(AffineQuantizer.QuantizeTensor(values, serialU, symmetric: false), AffineQuantizer.QuantizeTensorParallel(values, parallelU, symmetric: false));
+        Assert.IsTrue(serialU.AsSpan().SequenceEqual(parallelU));
+    }
+
+    [TestMethod]
     public void Mismatched_parameter_counts_are_rejected()
     {
         Assert.ThrowsExactly<ArgumentException>(() => AffineQuantizer.QuantizePerChannel(new float[12], 2, 3, 2, new float[2], new int[3], new sbyte[12]));

@@ -184,6 +184,28 @@ public sealed class BlockQuantizer4BitTests
     }
 
     [TestMethod]
+    public void Parallel_MatMulNBits_is_identical_to_serial()
+    {
+        const int K = 4136, N = 520, Block = 32;
+        float[] b = TestData.GaussianWithOutliers(K * N, 77);
+        int blocks = (K + Block - 1) / Block;
+        foreach (bool symmetric in new[] { true, false })
+        {
+            var packed = new byte[N * blocks * Block / 2];
+            var scales = new float[N * blocks];
+            var zps = symmetric ? [] : new byte[N * ((blocks + 1) / 2)];
+            var packed2 = new byte[packed.Length];
+            var scales2 = new float[scales.Length];
+            var zps2 = new byte[zps.Length];
+            BlockQuantizer4Bit.QuantizeMatMulNBits(b, K, N, Block, symmetric, packed, scales, zps);
+            BlockQuantizer4Bit.QuantizeMatMulNBitsParallel(b, K, N, Block, symmetric, packed2, scales2, zps2);
+            Assert.IsTrue(packed.AsSpan().SequenceEqual(packed2));
+            Assert.IsTrue(scales.AsSpan().SequenceEqual(scales2));
+            Assert.IsTrue(zps.AsSpan().SequenceEqual(zps2));
+        }
+    }
+
+    [TestMethod]
     public void Padding_past_K_is_zero_and_symmetric_writes_no_zero_points()
     {
         float[] b = TestData.Gaussian(40 * 2, 1);

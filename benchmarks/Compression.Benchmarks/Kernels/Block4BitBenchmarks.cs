@@ -40,6 +40,12 @@ public class Block4BitBenchmarks
     public void MatMulNBitsSymmetric() => BlockQuantizer4Bit.QuantizeMatMulNBits(_x, _k, N, Block, symmetric: true, _packed, _scales, []);
 
     [Benchmark]
+    public void MatMulNBitsSymmetricAllCores() => BlockQuantizer4Bit.QuantizeMatMulNBitsParallel(_x, _k, N, Block, symmetric: true, _packed, _scales, []);
+
+    [Benchmark]
+    public void CopyFloatsAllCores() => KernelBenchmarkData.ParallelCopy(_x, _copy);
+
+    [Benchmark]
     public void MatMulNBitsAsymmetric() => BlockQuantizer4Bit.QuantizeMatMulNBits(_x, _k, N, Block, symmetric: false, _packed, _scales, _zeroPoints);
 
     [Benchmark]

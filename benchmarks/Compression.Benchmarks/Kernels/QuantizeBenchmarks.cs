@@ -61,6 +61,9 @@ public class QuantizeBenchmarks
     [Benchmark]
     public QuantizationParameters FusedPerTensor() => AffineQuantizer.QuantizeTensor(_x, _q, symmetric: false);
 
+    [Benchmark]
+    public QuantizationParameters FusedPerTensorAllCores() => AffineQuantizer.QuantizeTensorParallel(_x, _q, symmetric: false);
+
     /// <summary>MatMul weight [K, 4096], one scale per output column: per-channel range, parameters, quantization.</summary>
     [Benchmark]
     public void FusedPerChannel() =>
