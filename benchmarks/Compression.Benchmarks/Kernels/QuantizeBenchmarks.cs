@@ -6,6 +6,7 @@ namespace Compression.Benchmarks.Kernels;
 
 /// <summary>int8 affine quantization (given and fused parameters) against a copy of the input (the copy bandwidth).</summary>
 [SimpleJob(launchCount: 1, warmupCount: 3, iterationCount: 5)]
+[IterationTime(150)]
 public class QuantizeBenchmarks
 {
     private const int Channels = 4096;
