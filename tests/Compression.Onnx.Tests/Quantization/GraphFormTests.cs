@@ -136,6 +136,27 @@ public sealed class GraphFormTests
     }
 
     [TestMethod]
+    public void Float16_full_keeps_float_inputs_and_outputs_and_runs()
+    {
+        var model = TinyModels.ConvBatchNorm(8, 16);
+        var (compressed, source, output, report) = Compress(model, new CompressionSettings { Quantize = QuantizationType.Float16, Mode = QuantizationMode.Full, MinimumWeightElements = 1 });
+        Assert.AreEqual(model.Graph.Input.ToString(), compressed.Graph.Input.ToString());
+        Assert.AreEqual(model.Graph.Output.ToString(), compressed.Graph.Output.ToString());
+        Assert.IsTrue(compressed.Graph.Initializer.All(t => t.DataType == (int)TensorProto.Types.DataType.Float16), "every stored float is float16");
+        Assert.AreEqual((long)TensorProto.Types.DataType.Float16, compressed.Graph.Node.First(n => n.OpType == "Cast").Attribute.Single(a => a.Name == "to").I, "the input enters through a cast to float16");
+        Assert.IsTrue(report.Metadata.ContainsKey("compression.float32_ops"));
+        AssertClose(source, output, [2, 8, 8, 8], 0.999);
+    }
+
+    [TestMethod]
+    public void Float16_full_refuses_control_flow_with_a_coded_error()
+    {
+        string dir = PassTestFiles.NewTempDirectory();
+        var e = Assert.ThrowsExactly<CompressionException>(() => ModelCompressor.Compress(PassTestFiles.VadModel, Path.Combine(dir, "v.onnx"), new CompressionSettings { Quantize = QuantizationType.Float16, Mode = QuantizationMode.Full }));
+        Assert.AreEqual(DiagnosticCodes.UnsupportedSetting, e.Code);
+    }
+
+    [TestMethod]
     [DataRow(9)]
     [DataRow(17)]
     public void BFloat16_weights_decode_to_exactly_the_bfloat16_values(int opset)
