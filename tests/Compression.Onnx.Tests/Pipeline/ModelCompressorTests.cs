@@ -37,6 +37,8 @@ public sealed class ModelCompressorTests
         [new CompressionSettings { Optimize = OptimizationLevel.Basic }],
         [new CompressionSettings { Format = ModelFormat.Ort }],
         [new CompressionSettings { TargetOpset = 13 }],
+        [new CompressionSettings { Quantize = QuantizationType.Int8, AutoFallback = true, Tolerance = 0.01 }],
+        [new CompressionSettings { Quantize = QuantizationType.BFloat16, Mode = QuantizationMode.Full }],
     ];
 
     [TestMethod]
