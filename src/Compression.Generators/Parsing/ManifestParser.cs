@@ -19,6 +19,9 @@ internal sealed class ManifestParser
     // Members a result property must not hide.
     private static readonly string[] ReservedPropertyNames = ["Result", "GetType", "ToString", "Equals", "GetHashCode", "MemberwiseClone", "Finalize"];
 
+    /// <summary>The optional last parameter of every generated <c>Run</c>.</summary>
+    public const string RunOptionsParameter = "runOptions";
+
     private readonly ManifestInput _input;
     private readonly LineMap _lines;
     private readonly List<DiagnosticInfo> _diagnostics = [];
@@ -383,7 +386,8 @@ internal sealed class ManifestParser
             avoid.Add(name);
         }
 
-        var parameters = new NameScope();
+        // "runOptions" is Run's own last parameter.
+        var parameters = new NameScope(RunOptionsParameter);
         var all = new List<RawTensor>(inputs);
         all.AddRange(outputs);
         for (var i = 0; i < all.Count; i++)
