@@ -17,8 +17,11 @@ internal sealed class ModelItemReader
     private readonly string? _file;
     private readonly int _errorsBefore;
 
-    private ModelItemReader(ITaskItem item, ProjectContext project, List<BuildDiagnostic> diagnostics)
+    private readonly bool _checkNames;
+
+    private ModelItemReader(ITaskItem item, ProjectContext project, List<BuildDiagnostic> diagnostics, bool checkNames)
     {
+        _checkNames = checkNames;
         _item = item;
         _project = project;
         _diagnostics = diagnostics;
@@ -28,14 +31,24 @@ internal sealed class ModelItemReader
     }
 
     /// <summary>The validated item, or null when it has errors (then added to <paramref name="diagnostics"/>).</summary>
-    public static ModelItem? Read(ITaskItem item, ProjectContext project, List<BuildDiagnostic> diagnostics) =>
-        new ModelItemReader(item, project, diagnostics).Read();
+    /// <param name="item">A <c>CompressedModel</c> item.</param>
+    /// <param name="project">The declaring project.</param>
+    /// <param name="diagnostics">Receives every problem found.</param>
+    /// <param name="checkNames">
+    /// Whether unknown metadata names are errors: true for the user's items, false when a later task reads
+    /// the prepared item again (it carries the paths the sanity check added).
+    /// </param>
+    public static ModelItem? Read(ITaskItem item, ProjectContext project, List<BuildDiagnostic> diagnostics, bool checkNames = true) =>
+        new ModelItemReader(item, project, diagnostics, checkNames).Read();
 
     private string Include => _item.ItemSpec;
 
     private ModelItem? Read()
     {
-        CheckMetadataNames();
+        if (_checkNames)
+        {
+            CheckMetadataNames();
+        }
 
         string sourcePath = Path.GetFullPath(Path.Combine(_project.ProjectDirectory, Include));
         if (!File.Exists(sourcePath))

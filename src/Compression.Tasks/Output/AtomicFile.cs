@@ -51,6 +51,18 @@ internal static class AtomicFile
         return true;
     }
 
+    /// <summary>
+    /// Makes <paramref name="path"/> hold <paramref name="content"/> and be newer than the inputs of the target
+    /// that wrote it: written when different, else only touched (so MSBuild sees the target as done).
+    /// </summary>
+    public static void Refresh(string path, string content)
+    {
+        if (!WriteAllTextIfChanged(path, content))
+        {
+            File.SetLastWriteTimeUtc(path, DateTime.UtcNow);
+        }
+    }
+
     /// <summary>Deletes temporary files an earlier, interrupted write of <paramref name="path"/> left behind.</summary>
     public static void DeleteLeftovers(string path)
     {
@@ -60,9 +72,23 @@ internal static class AtomicFile
             return;
         }
 
-        foreach (string leftover in Directory.EnumerateFiles(directory, Path.GetFileName(path) + ".*.tmp"))
+        // Ours are files "<name>.<id>.tmp"; the engine stages a compression in a folder ".<name>.<id>.tmp".
+        string name = Path.GetFileName(path);
+        foreach (string leftover in Directory.EnumerateFiles(directory, name + ".*.tmp"))
         {
             File.Delete(leftover);
+        }
+
+        foreach (string leftover in Directory.EnumerateFileSystemEntries(directory, "." + name + ".*.tmp"))
+        {
+            if (Directory.Exists(leftover))
+            {
+                Directory.Delete(leftover, recursive: true);
+            }
+            else
+            {
+                File.Delete(leftover);
+            }
         }
     }
 }
