@@ -434,7 +434,7 @@ internal sealed class ManifestParser
         for (var i = 0; i < inputs.Count; i++)
         {
             var t = inputs[i];
-            inputSpecs[i] = new TensorSpec(t.Name, parameterNames[i], shapeNames[i], Identifiers.ToPascalCase(t.Name), string.Empty, t.ElementType, t.HasRank, new EquatableArray<DimSpec>(t.Dims));
+            inputSpecs[i] = new TensorSpec(t.Name, parameterNames[i], shapeNames[i], string.Empty, string.Empty, t.ElementType, t.HasRank, new EquatableArray<DimSpec>(t.Dims));
         }
 
         var outputSpecs = new TensorSpec[outputs.Count];
