@@ -211,7 +211,8 @@ internal sealed class WrapperEmitter
 
         foreach (var t in inputs.Where(t => t.ShapeParameterName.Length > 0))
         {
-            _w.Line("/// <param name=\"" + t.ShapeParameterName + "\">Shape of <paramref name=\"" + Bare(t.ParameterName) + "\"/> (" + Literals.Xml(DimsText(t)) + "); leave empty to infer it.</param>");
+            _w.Line("/// <param name=\"" + t.ShapeParameterName + "\">Shape of <paramref name=\"" + Bare(t.ParameterName) + "\"/> ("
+                + (t.HasRank ? Literals.Xml(DimsText(t)) + "); leave empty to infer it." : "required: the model does not declare its rank).") + "</param>");
         }
 
         _w.Line("/// <param name=\"" + RunOptions + "\">Options for this run (log level, <c>Terminate</c> to cancel it from another thread), or null for the defaults.</param>")

@@ -182,7 +182,7 @@ namespace Tricky.Models
         /// <param name="uint64Shape">Shape of <paramref name="uint64"/> ([?]); leave empty to infer it.</param>
         /// <param name="maskShape">Shape of <paramref name="mask"/> ([batch, ?]); leave empty to infer it.</param>
         /// <param name="textShape">Shape of <paramref name="text"/> ([?]); leave empty to infer it.</param>
-        /// <param name="xShape">Shape of <paramref name="x"/> ([rank unknown]); leave empty to infer it.</param>
+        /// <param name="xShape">Shape of <paramref name="x"/> (required: the model does not declare its rank).</param>
         /// <param name="runOptions">Options for this run (log level, <c>Terminate</c> to cancel it from another thread), or null for the defaults.</param>
         /// <returns>The outputs, copied into managed arrays (no native memory is kept).</returns>
         /// <exception cref="global::System.ArgumentException">A shape does not match the model's declared dims, or the data length does not match the shape.</exception>
