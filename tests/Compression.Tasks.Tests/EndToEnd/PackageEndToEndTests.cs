@@ -54,6 +54,8 @@ public sealed partial class PackageEndToEndTests
             Assert.AreEqual(1, CompressionLines(first.Output, model), first.ToString());
         }
 
+        Assert.Contains("max |d|", first.Output.Split('\n').First(l => l.TrimStart().StartsWith(Vad + " -> ", StringComparison.Ordinal)),
+            "validated in ONNX Runtime, loaded in-proc from the package's tasks folder");
         Assert.IsFalse(File.Exists(Path.Combine(project.OutputDirectory, "models", "tiny.onnx")), "an embedded model is not copied");
         FileHashes.AssertSame(sources, FileHashes.Of(Path.Combine(project.ProjectDirectory, "models")), "the source models");
         DotNetResult run = DotNet.Run(project.OutputDirectory, "App.dll");
