@@ -111,6 +111,40 @@ public sealed class CompressModelTests
             "the staging folder and the half-written manifest are gone");
     }
 
+    [TestMethod]
+    public void Skipped_validation_is_warning_CMP2012_and_the_model_is_kept()
+    {
+        using var project = new TempDirectory("cb-skipped");
+        File.Copy(Repository.RealModel("silero_vad_v5.onnx"), project.File("vad.onnx"), overwrite: true);
+
+        // Silero VAD needs sr = 16000 or 8000; inputs synthesised from the signature alone are rejected by the original model.
+        (bool ok, RecordingBuildEngine engine, ITaskItem item) = Compress(project.Path, new TaskItem("vad.onnx", new Dictionary<string, string> { ["Quantize"] = "Int8" }));
+
+        Assert.IsTrue(ok, engine.Describe());
+        BuildWarningEventArgs warning = engine.Warnings.Single();
+        Assert.AreEqual("CMP2012", warning.Code);
+        StringAssert.Contains(warning.Message, "not validated");
+        StringAssert.Contains(warning.Message, "ValidationData");
+        Assert.IsTrue(File.Exists(item.GetMetadata("CompressedPath")));
+    }
+
+    [TestMethod]
+    public void Validation_data_makes_the_deviation_part_of_the_line()
+    {
+        using var project = new TempDirectory("cb-validation");
+        File.Copy(Repository.RealModel("silero_vad_v5.onnx"), project.File("vad.onnx"), overwrite: true);
+        TestDataSets.WriteSileroVad(Path.Combine(project.Path, "vad-inputs"), sets: 2);
+
+        (bool ok, RecordingBuildEngine engine, _) = Compress(
+            project.Path, new TaskItem("vad.onnx", new Dictionary<string, string> { ["Quantize"] = "Int8", ["ValidationData"] = "vad-inputs" }));
+
+        Assert.IsTrue(ok, engine.Describe());
+        Assert.IsEmpty(engine.Warnings, engine.Describe());
+        string line = engine.Messages.Single(m => m.Message!.StartsWith("vad.onnx -> ", StringComparison.Ordinal)).Message!;
+        StringAssert.Contains(line, "max |d|");
+        StringAssert.Contains(line, "over 2 inputs");
+    }
+
     /// <summary>The sanity check, then the compression of its single prepared item, as the targets do.</summary>
     private static (bool Ok, RecordingBuildEngine Engine, ITaskItem Item) Compress(string projectDirectory, ITaskItem item)
     {
