@@ -103,6 +103,12 @@ internal sealed class MatMulNBitsRewriter(OnnxModel model, FourBitOptions option
             }
         }
 
+        // Optional inputs are positional: empty names hold the places of absent ones, none may trail.
+        while (node.Input[^1].Length == 0)
+        {
+            node.Input.RemoveAt(node.Input.Count - 1);
+        }
+
         node.Output.Add(output);
         int index = NodePosition.IndexOf(graph, old, model.FilePath);
         graph.Node[index] = node;
