@@ -27,6 +27,8 @@ public sealed class SyntheticMlpTests
         return (folder, path, input, output, new FileInfo(path).Length);
     });
 
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<(FourBitType Type, int BlockSize, bool Search, int AccuracyLevel), Result> Results = new();
+
     [ClassCleanup]
     public static void DeleteFiles()
     {
@@ -48,28 +50,32 @@ public sealed class SyntheticMlpTests
         Assert.IsLessThanOrEqualTo(0.17, searched.Ratio, "block 32 file size against fp32");
         Assert.IsGreaterThan(rtn.Cosine, searched.Cosine, "the clip search lowers the output error");
         Assert.IsGreaterThan(rtn.Sqnr + 0.2, searched.Sqnr, "by a measurable margin (SQNR dB; measured +0.3 Int4, +0.8 UInt4)");
-        Assert.IsGreaterThan(0.97, fast.Cosine, "int8 activations (accuracy_level 4) cost little on top");
+        Assert.IsGreaterThan(searched.Cosine - 0.002, fast.Cosine, "int8 activations (accuracy_level 4) cost little on top");
     }
 
     [TestMethod]
-    [DataRow(FourBitType.Int4, 16)]
-    [DataRow(FourBitType.Int4, 64)]
-    [DataRow(FourBitType.Int4, 128)]
-    [DataRow(FourBitType.UInt4, 16)]
-    [DataRow(FourBitType.UInt4, 64)]
-    [DataRow(FourBitType.UInt4, 128)]
-    public void LargerBlocksAreSmallerAndLessAccurate(FourBitType type, int blockSize)
+    [DataRow(FourBitType.Int4)]
+    [DataRow(FourBitType.UInt4)]
+    public void LargerBlocksAreSmallerAndLessAccurate(FourBitType type)
     {
-        var block32 = Measure(type, 32, search: true, accuracyLevel: 1);
-        var other = Measure(type, blockSize, search: true, accuracyLevel: 1);
-        var otherRtn = Measure(type, blockSize, search: false, accuracyLevel: 1);
+        Result previous = Measure(type, 16, search: true, accuracyLevel: 1);
+        foreach (int blockSize in new[] { 32, 64, 128 })
+        {
+            var searched = Measure(type, blockSize, search: true, accuracyLevel: 1);
+            var rtn = Measure(type, blockSize, search: false, accuracyLevel: 1);
+            Assert.IsLessThan(previous.Ratio, searched.Ratio, $"block {blockSize} stores fewer scales");
+            Assert.IsLessThan(previous.Sqnr, searched.Sqnr, $"block {blockSize} is less accurate");
+            Assert.IsGreaterThanOrEqualTo(rtn.Sqnr, searched.Sqnr, $"block {blockSize}: the search never loses");
+            previous = searched;
+        }
 
-        Assert.AreEqual(blockSize < 32, other.Ratio > block32.Ratio, "smaller blocks store more scales");
-        Assert.AreEqual(blockSize < 32, other.Sqnr > block32.Sqnr, "and are more accurate");
-        Assert.IsGreaterThanOrEqualTo(otherRtn.Sqnr, other.Sqnr);
+        Measure(type, 16, search: false, accuracyLevel: 1);
     }
 
-    private static Result Measure(FourBitType type, int blockSize, bool search, int accuracyLevel)
+    private static Result Measure(FourBitType type, int blockSize, bool search, int accuracyLevel) =>
+        Results.GetOrAdd((type, blockSize, search, accuracyLevel), key => MeasureOnce(key.Type, key.BlockSize, key.Search, key.AccuracyLevel));
+
+    private static Result MeasureOnce(FourBitType type, int blockSize, bool search, int accuracyLevel)
     {
         var original = Original.Value;
         string path = Path.Combine(original.Folder, $"{type}-{blockSize}-{search}-{accuracyLevel}.onnx");
