@@ -24,7 +24,7 @@ internal sealed partial class ChannelAnalysis
             {
                 if (x.FromEnd == rank - 1 && (x.Rank == 0 || x.Rank == rank) && dims[1] == x.Space.Size)
                 {
-                    Edits.Add(new SliceEdit(node, 1, 1, x.Space));
+                    Edits.Add(new SliceEdit(node, 1, 1, x.Space, Absorbs: true));
                 }
                 else
                 {
@@ -41,6 +41,11 @@ internal sealed partial class ChannelAnalysis
             }
 
             Members[node.Output[0]] = new ChannelMember(produced, rank - 1, rank, false);
+            if (x is not null)
+            {
+                Corrections.Add(new BiasCorrection(node, x.Space, produced));
+            }
+
             return;
         }
 
@@ -76,7 +81,7 @@ internal sealed partial class ChannelAnalysis
         {
             if (x.FromEnd == rank - 1 && (x.Rank == 0 || x.Rank == rank) && dims[0] == x.Space.Size)
             {
-                Edits.Add(new SliceEdit(node, 1, 0, x.Space));
+                Edits.Add(new SliceEdit(node, 1, 0, x.Space, Absorbs: true));
             }
             else
             {
@@ -115,7 +120,7 @@ internal sealed partial class ChannelAnalysis
             long k = transB ? dims[1] : dims[0];
             if (Attribute(node, "transA", 0) == 0 && a.FromEnd == 1 && (a.Rank is 0 or 2) && k == a.Space.Size)
             {
-                Edits.Add(new SliceEdit(node, 1, transB ? 1 : 0, a.Space));
+                Edits.Add(new SliceEdit(node, 1, transB ? 1 : 0, a.Space, Absorbs: true));
             }
             else
             {
@@ -141,6 +146,10 @@ internal sealed partial class ChannelAnalysis
         }
 
         Members[node.Output[0]] = new ChannelMember(produced, 1, 2, true);
+        if (a is not null)
+        {
+            Corrections.Add(new BiasCorrection(node, a.Space, produced));
+        }
     }
 
     private void VisitMatMul(NodeProto node)
@@ -158,7 +167,7 @@ internal sealed partial class ChannelAnalysis
         {
             if (a.FromEnd == 1 && dims[0] == a.Space.Size)
             {
-                Edits.Add(new SliceEdit(node, 1, 0, a.Space));
+                Edits.Add(new SliceEdit(node, 1, 0, a.Space, Absorbs: true));
             }
             else
             {
@@ -170,5 +179,9 @@ internal sealed partial class ChannelAnalysis
         produced.Producers.Add(new ChannelProducer(node, 1, 1));
         Edits.Add(new SliceEdit(node, 1, 1, produced));
         Members[node.Output[0]] = new ChannelMember(produced, 1, a?.Rank ?? 0, true);
+        if (a is not null)
+        {
+            Corrections.Add(new BiasCorrection(node, a.Space, produced));
+        }
     }
 }

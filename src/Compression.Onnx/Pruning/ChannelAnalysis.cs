@@ -51,6 +51,9 @@ internal sealed partial class ChannelAnalysis
     /// <summary>Every group created (roots and joined ones).</summary>
     public List<ChannelGroup> Groups { get; } = [];
 
+    /// <summary>Layers whose bias can absorb the mean contribution of removed input channels.</summary>
+    public List<BiasCorrection> Corrections { get; } = [];
+
     /// <summary>The edits to make once removals are decided.</summary>
     public List<ChannelEdit> Edits { get; } = [];
 

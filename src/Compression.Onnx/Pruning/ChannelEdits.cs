@@ -10,8 +10,44 @@ internal abstract record ChannelEdit(ChannelSpace Space)
 }
 
 /// <summary>Keeps only the surviving channels along <paramref name="Axis"/> of a constant input (kernel, bias, BN parameter, per-channel factor).</summary>
-internal sealed record SliceEdit(NodeProto Node, int Input, int Axis, ChannelSpace Space) : ChannelEdit(Space)
+internal sealed record SliceEdit(NodeProto Node, int Input, int Axis, ChannelSpace Space, bool Absorbs = false) : ChannelEdit(Space)
 {
+    /// <summary>For checks: zeroes the removed channels of an absorbing layer's kernel instead of removing anything (the same function as removal).</summary>
+    public void ZeroRemoved(ChannelGraph graph)
+    {
+        int[] kept = Space.Kept();
+        if (!Absorbs || kept.Length == Space.Size)
+        {
+            return;
+        }
+
+        string name = Node.Input[Input];
+        if (graph.UseCount(name) > 1)
+        {
+            name = graph.Detach(Node, Input);
+        }
+
+        long[] dims = graph.ConstantDims(name)!;
+        float[] values = graph.ReadFloats(name);
+        var keep = new HashSet<int>(kept);
+        long outer = dims.Take(Axis).Aggregate(1L, (a, b) => a * b);
+        long inner = dims.Skip(Axis + 1).Aggregate(1L, (a, b) => a * b);
+        for (long o = 0; o < outer; o++)
+        {
+            for (int c = 0; c < dims[Axis]; c++)
+            {
+                if (!keep.Contains(c))
+                {
+                    values.AsSpan((int)(((o * dims[Axis]) + c) * inner), (int)inner).Clear();
+                }
+            }
+        }
+
+        TensorProto updated = graph.Constant(name)!.Clone();
+        TensorData.WriteFloats(updated, values);
+        graph.Replace(name, updated);
+    }
+
     public override void Apply(ChannelGraph graph)
     {
         int[] kept = Space.Kept();

@@ -164,6 +164,25 @@ internal sealed class ChannelGraph
         return fresh;
     }
 
+    /// <summary>Adds a new constant (an initializer, or a Constant node before <paramref name="consumer"/> when the graph stores weights that way) and returns its name.</summary>
+    public string AddConstant(string name, TensorProto tensor, NodeProto consumer)
+    {
+        tensor.Name = name;
+        bool constantNodes = Graph.Initializer.Count == 0 && _weights.Values.Any(w => w.Storage == WeightStorage.ConstantNode);
+        if (constantNodes)
+        {
+            Graph.Node.Insert(Graph.Node.IndexOf(consumer), GraphEditing.CreateConstant(tensor));
+        }
+        else
+        {
+            Graph.Initializer.Add(tensor);
+        }
+
+        _weights[name] = Register(name, constantNodes ? WeightStorage.ConstantNode : WeightStorage.Initializer);
+        _current[name] = tensor;
+        return name;
+    }
+
     /// <summary>Drops the optional value_info declaration of a value whose shape changed.</summary>
     public void DropDeclaration(string name)
     {

@@ -1,5 +1,6 @@
 using Compression.Onnx.Graph;
 using Compression.Onnx.IO;
+using Microsoft.ML.OnnxRuntime;
 using Onnx;
 
 namespace Compression.Onnx.Pruning;
@@ -26,11 +27,27 @@ public sealed class ChannelPruner : IModelPass
     /// <summary>Fraction of the channels removed from every prunable group.</summary>
     public double Sparsity { get; }
 
+    /// <summary>
+    /// Groups with fewer channels are left whole (default 16): narrow layers (stems, squeeze-excitation bottlenecks)
+    /// hold little of the model and lose the most accuracy per channel.
+    /// </summary>
+    public int MinimumGroupChannels { get; init; } = 16;
+
     /// <summary>The norm that ranks channels (default L2).</summary>
     public ChannelNorm Norm { get; init; } = ChannelNorm.L2;
 
     /// <summary>Layers (by node name or operator type) whose channels stay.</summary>
     public PruningScope Scope { get; init; } = new();
+
+    /// <summary>
+    /// Inputs of the original model (each sample: one value per graph input) on which the mean of every channel
+    /// read by a layer is measured, so that the layer's bias absorbs the mean contribution of the channels
+    /// removed from its input; null skips the correction.
+    /// </summary>
+    public IReadOnlyList<IReadOnlyList<NamedOnnxValue>>? CalibrationInputs { get; init; }
+
+    /// <summary>For checks: zero the removed channels where layers read them instead of removing them, which must compute the same function.</summary>
+    internal bool ZeroInsteadOfRemove { get; init; }
 
     /// <inheritdoc />
     public string Name => "ChannelPruner";
@@ -86,7 +103,7 @@ public sealed class ChannelPruner : IModelPass
             }
 
             int count = Math.Min((int)Math.Floor(Sparsity * group.Size), group.Size - 1);
-            if (count <= 0)
+            if (count <= 0 || group.Size < MinimumGroupChannels)
             {
                 report.Skip(ChannelSkipReasons.TooFew, group.Size);
                 continue;
@@ -95,6 +112,34 @@ public sealed class ChannelPruner : IModelPass
             group.Removed = ChannelImportance.Smallest(ChannelImportance.Compute(graph, group, Norm), count);
             report.GroupsPruned++;
             report.ChannelsRemoved += count;
+        }
+
+        if (CalibrationInputs is { Count: > 0 } inputs && ReferenceEquals(graph.Graph, graph.Model.Proto.Graph) && analysis.Corrections.Count > 0)
+        {
+            var read = new Dictionary<string, int>(StringComparer.Ordinal);
+            foreach (BiasCorrection correction in analysis.Corrections.Where(c => c.Read.IsPruned))
+            {
+                read[correction.Node.Input[0]] = analysis.Members[correction.Node.Input[0]].FromEnd;
+            }
+
+            Dictionary<string, double[]> means = ChannelStatistics.Measure(graph.Model.Proto, read, inputs);
+            foreach (BiasCorrection correction in analysis.Corrections)
+            {
+                if (means.TryGetValue(correction.Node.Input[0], out double[]? mean) && correction.Apply(graph, mean))
+                {
+                    report.BiasesCorrected++;
+                }
+            }
+        }
+
+        if (ZeroInsteadOfRemove)
+        {
+            foreach (SliceEdit edit in analysis.Edits.OfType<SliceEdit>())
+            {
+                edit.ZeroRemoved(graph);
+            }
+
+            return;
         }
 
         var sliced = new HashSet<string>(StringComparer.Ordinal);

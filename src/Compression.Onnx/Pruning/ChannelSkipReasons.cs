@@ -12,7 +12,7 @@ internal static class ChannelSkipReasons
     public const string ShapeRead = "have their shape read";
     public const string Grouped = "feed a grouped Conv";
     public const string OtherAxis = "are read along another axis";
-    public const string TooFew = "are too few to remove any at this sparsity";
+    public const string TooFew = "are fewer than the minimum group size or too few to remove any";
 
     public static string Operator(string opType) => $"feed an operator the pruner cannot follow ({opType})";
 }

@@ -27,7 +27,7 @@ public sealed class ChannelPrunerRuleTests
         net.Node("Conv", ["r1", net.Add(random, "w2", 4, 8, 1, 1), net.Add(random, "b2", 4)], "y");
 
         using OnnxModel model = net.Load();
-        PruningReport report = new ChannelPruner(0.5).Prune(model);
+        PruningReport report = new ChannelPruner(0.5) { MinimumGroupChannels = 1 }.Prune(model);
 
         int[] kept = Kept(4, WithBatchNorm(Norms(net.Weights["w1"], 0), net, "bn1_gamma", "bn1_var"));
         TinyNet narrow = net.Clone();
@@ -57,7 +57,7 @@ public sealed class ChannelPrunerRuleTests
         net.Node("Conv", ["m", net.Add(random, "wc", 2, 8, 1, 1)], "y");
 
         using OnnxModel model = net.Load();
-        PruningReport report = new ChannelPruner(0.25).Prune(model);
+        PruningReport report = new ChannelPruner(0.25) { MinimumGroupChannels = 1 }.Prune(model);
 
         int[] kept = Kept(2, Norms(net.Weights["wa"], 0), Norms(net.Weights["wb"], 0));
         TinyNet narrow = net.Clone();
@@ -91,7 +91,7 @@ public sealed class ChannelPrunerRuleTests
         net.Node("Conv", ["r2", net.Add(random, "w3", 4, 8, 1, 1)], "y");
 
         using OnnxModel model = net.Load();
-        new ChannelPruner(0.5).Prune(model);
+        new ChannelPruner(0.5) { MinimumGroupChannels = 1 }.Prune(model);
 
         int[] kept = Kept(4, WithBatchNorm(Norms(net.Weights["w1"], 0), net, "bn1_gamma", "bn1_var"));
         TinyNet narrow = net.Clone();
@@ -120,7 +120,7 @@ public sealed class ChannelPrunerRuleTests
         net.Node("MatMul", ["r2", net.Add(random, "w3", 8, 3)], "y");
 
         using OnnxModel model = net.Load();
-        PruningReport report = new ChannelPruner(0.5).Prune(model);
+        PruningReport report = new ChannelPruner(0.5) { MinimumGroupChannels = 1 }.Prune(model);
 
         int[] kept1 = Kept(16, Norms(net.Weights["w1"], 1));
         int[] kept2 = Kept(4, Norms(net.Weights["w2"], 0));
