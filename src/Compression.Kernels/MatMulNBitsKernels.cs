@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Runtime.CompilerServices;
 
 namespace Compression.Kernels;
@@ -44,6 +45,21 @@ internal static partial class MatMulNBitsKernels
             zeroPoints[..(n * zeroPointRow)].Clear();
         }
 
+        if (isa == KernelIsa.Scalar)
+        {
+            QuantizeColumns(weight, k, n, blockSize, blocks, symmetric, packed, scales, zeroPoints, rule);
+        }
+        else
+        {
+            QuantizeBands(weight, k, n, blockSize, blocks, symmetric, packed, scales, zeroPoints, rule, isa);
+        }
+    }
+
+    /// <summary>The scalar reference: one column block at a time, gathered with stride N.</summary>
+    private static void QuantizeColumns(ReadOnlySpan<float> weight, int k, int n, int blockSize, int blocks, bool symmetric, Span<byte> packed, Span<float> scales, Span<byte> zeroPoints, BlockScaleRule rule)
+    {
+        int blockBytes = blockSize / 2;
+        int zeroPointRow = (blocks + 1) / 2;
         Span<float> block = stackalloc float[blockSize];
         for (int b = 0; b < blocks; b++)
         {
@@ -51,13 +67,8 @@ internal static partial class MatMulNBitsKernels
             int length = Math.Min(blockSize, k - start);
             for (int col = 0; col < n; col++)
             {
-                // Gather the block of column `col` (stride n in B[K, N]).
                 Span<float> values = block[..length];
-                for (int r = 0; r < length; r++)
-                {
-                    values[r] = weight[((start + r) * n) + col];
-                }
-
+                GatherColumn(weight, n, start, col, values);
                 var (scale, zp) = rule == BlockScaleRule.ClipSearch
                     ? SearchParameters(values, symmetric)
                     : Parameters(values, symmetric, 1f);
@@ -72,8 +83,93 @@ internal static partial class MatMulNBitsKernels
                 QuantizeBlock(values, scale, zp, target);
             }
         }
+    }
 
-        _ = isa;
+    /// <summary>
+    /// The vector path: one band of <c>blockSize</c> rows of B at a time. Rows are contiguous over N, so the range,
+    /// the quantization and the nibble packing all run along N with one lane per column; only the final
+    /// [blockSize/2, N] to [N, blockSize/2] byte transpose is scalar. The band stays in cache between its two reads.
+    /// </summary>
+    private static void QuantizeBands(ReadOnlySpan<float> weight, int k, int n, int blockSize, int blocks, bool symmetric, Span<byte> packed, Span<float> scales, Span<byte> zeroPoints, BlockScaleRule rule, KernelIsa isa)
+    {
+        int blockBytes = blockSize / 2;
+        int zeroPointRow = (blocks + 1) / 2;
+        float[] floatScratch = ArrayPool<float>.Shared.Rent(Math.Max(1, 4 * n));
+        byte[] byteScratch = ArrayPool<byte>.Shared.Rent(Math.Max(1, (blockSize + blockBytes) * n));
+        try
+        {
+            Span<float> min = floatScratch.AsSpan(0, n);
+            Span<float> max = floatScratch.AsSpan(n, n);
+            Span<float> reciprocal = floatScratch.AsSpan(2 * n, n);
+            Span<float> zeroPoint = floatScratch.AsSpan(3 * n, n);
+            Span<byte> tile = byteScratch.AsSpan(0, blockSize * n);
+            Span<byte> combined = byteScratch.AsSpan(blockSize * n, blockBytes * n);
+            Span<float> column = stackalloc float[blockSize];
+            for (int b = 0; b < blocks; b++)
+            {
+                int start = b * blockSize;
+                int rows = Math.Min(blockSize, k - start);
+                min.Fill(float.MaxValue);
+                max.Fill(-float.MaxValue);
+                for (int r = 0; r < rows; r++)
+                {
+                    FoldRange(weight.Slice((start + r) * n, n), min, max, isa);
+                }
+
+                if (rule == BlockScaleRule.ClipSearch)
+                {
+                    for (int c = 0; c < n; c++)
+                    {
+                        GatherColumn(weight, n, start, c, column[..rows]);
+                        var (scale, zp) = SearchParameters(column[..rows], symmetric);
+                        min[c] = scale;
+                        reciprocal[c] = scale != 0f ? 1f / scale : 0f;
+                        zeroPoint[c] = zp;
+                    }
+                }
+                else
+                {
+                    // Overwrites min with the scales.
+                    ComputeParameters(min, max, symmetric, reciprocal, zeroPoint, isa);
+                }
+
+                for (int c = 0; c < n; c++)
+                {
+                    scales[(c * blocks) + b] = min[c];
+                    if (!symmetric)
+                    {
+                        zeroPoints[(c * zeroPointRow) + (b >> 1)] |= (byte)((int)zeroPoint[c] << ((b & 1) << 2));
+                    }
+                }
+
+                for (int r = 0; r < rows; r++)
+                {
+                    QuantizeRow(weight.Slice((start + r) * n, n), reciprocal, zeroPoint, tile.Slice(r * n, n), isa);
+                }
+
+                // Padding rows past K pack as 0.
+                tile[(rows * n)..].Clear();
+                for (int j = 0; j < blockBytes; j++)
+                {
+                    CombineNibbles(tile.Slice(2 * j * n, n), tile.Slice(((2 * j) + 1) * n, n), combined.Slice(j * n, n), isa);
+                }
+
+                ByteTranspose.Transpose(combined, blockBytes, n, packed[(b * blockBytes)..], blocks * blockBytes, isa);
+            }
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(floatScratch);
+            ArrayPool<byte>.Shared.Return(byteScratch);
+        }
+    }
+
+    private static void GatherColumn(ReadOnlySpan<float> weight, int n, int start, int column, Span<float> values)
+    {
+        for (int r = 0; r < values.Length; r++)
+        {
+            values[r] = weight[((start + r) * n) + column];
+        }
     }
 
     public static void Dequantize(ReadOnlySpan<byte> packed, ReadOnlySpan<float> scales, ReadOnlySpan<byte> zeroPoints, int k, int n, int blockSize, Span<float> weight, KernelIsa isa)
@@ -147,8 +243,9 @@ internal static partial class MatMulNBitsKernels
             return (m / -8f, 8);
         }
 
-        min = Math.Min(min, 0f);
-        max = Math.Max(max, 0f);
+        // std::min(min, 0.0f) / std::max(max, 0.0f) exactly, including which zero survives.
+        min = 0f < min ? 0f : min;
+        max = max < 0f ? 0f : max;
         float scale = (max - min) / 15f;
         float zeroPoint = min;
         if (scale != 0f)
