@@ -74,7 +74,7 @@ internal sealed class ChannelGraph
     /// <summary>Every use of a value: node inputs, subgraph reads and graph outputs.</summary>
     public int UseCount(string name) => ConsumersOf(name).Count + (OuterUses.Contains(name) ? 1 : 0) + (Outputs.Contains(name) ? 1 : 0);
 
-    public bool IsConstant(string name) => _weights.ContainsKey(name) && !_weights[name].IsGraphInput;
+    public bool IsConstant(string name) => _weights.TryGetValue(name, out Weight? weight) && (!weight.IsGraphInput || Model.Proto.IrVersion < PrunableWeights.InitializersAreInputsBefore);
 
     /// <summary>The current value of a constant of this graph, or null.</summary>
     public TensorProto? Constant(string name)
@@ -137,6 +137,7 @@ internal sealed class ChannelGraph
         }
 
         _current[name] = tensor;
+        GraphEditing.UpdateDeclaredType(Graph, name, tensor);
     }
 
     /// <summary>Gives <paramref name="node"/>'s input <paramref name="input"/> its own copy of the constant it reads, so it can be changed alone.</summary>
@@ -157,6 +158,12 @@ internal sealed class ChannelGraph
         else
         {
             Graph.Initializer.Add(copy);
+            if (original.IsGraphInput)
+            {
+                // IR 3: every initializer is declared as a graph input as well.
+                Graph.Input.Add(new ValueInfoProto { Name = fresh });
+                GraphEditing.UpdateDeclaredType(Graph, fresh, copy);
+            }
         }
 
         _weights[fresh] = Register(fresh, original.Storage);

@@ -67,7 +67,7 @@ public sealed class MagnitudePruner : IModelPass
         }
 
         WeightCatalog catalog = WeightCatalog.Build(model);
-        List<Weight> weights = PrunableWeights.Select(catalog, Scope);
+        List<Weight> weights = PrunableWeights.Select(catalog, Scope, model.Proto.IrVersion);
         if (weights.Count == 0)
         {
             throw new CompressionException(

@@ -48,7 +48,7 @@ public sealed class NMSparsityPruner : IModelPass
         WeightCatalog catalog = WeightCatalog.Build(model);
         long parameters = PrunableWeights.CountParameters(catalog);
         var report = new PruningReport { ParametersBefore = parameters, ParametersAfter = parameters };
-        foreach (Weight weight in PrunableWeights.Select(catalog, Scope))
+        foreach (Weight weight in PrunableWeights.Select(catalog, Scope, model.Proto.IrVersion))
         {
             cancellationToken.ThrowIfCancellationRequested();
             if (InputChannelLayout.Of(weight) is not { } layout || layout.Axis < Pattern.M)

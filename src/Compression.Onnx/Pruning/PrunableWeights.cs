@@ -9,12 +9,15 @@ namespace Compression.Onnx.Pruning;
 /// </summary>
 internal static class PrunableWeights
 {
-    public static List<Weight> Select(WeightCatalog catalog, PruningScope scope)
+    /// <summary>Before IR 4 every initializer had to be a graph input too, so that alone does not make it overridable.</summary>
+    public const long InitializersAreInputsBefore = 4;
+
+    public static List<Weight> Select(WeightCatalog catalog, PruningScope scope, long irVersion)
     {
         var selected = new List<Weight>();
         foreach (Weight weight in catalog.FloatWeights)
         {
-            if (weight.Dims.Count < 2 || weight.ElementCount < scope.MinimumElements || weight.ElementCount > Array.MaxLength || weight.IsGraphInput)
+            if (weight.Dims.Count < 2 || weight.ElementCount < scope.MinimumElements || weight.ElementCount > Array.MaxLength || (weight.IsGraphInput && irVersion >= InitializersAreInputsBefore))
             {
                 continue;
             }
