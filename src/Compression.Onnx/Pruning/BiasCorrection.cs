@@ -15,6 +15,47 @@ namespace Compression.Onnx.Pruning;
 /// <param name="Produced">The layer's own output space (a new bias is cut to it), or null.</param>
 internal sealed record BiasCorrection(NodeProto Node, ChannelSpace Read, ChannelSpace? Produced)
 {
+    /// <summary>
+    /// What removing each read channel costs this layer beyond its mean (which the bias absorbs): the squared
+    /// norm of the kernel slice that reads the channel times the channel's variance, divided by the mean over channels.
+    /// </summary>
+    public double[] RemovalCost(ChannelGraph graph, double[] variance)
+    {
+        long[] dims = graph.ConstantDims(Node.Input[1])!;
+        float[] w = graph.ReadFloats(Node.Input[1]);
+        var cost = new double[Read.Size];
+        if (variance.Length != Read.Size)
+        {
+            return cost;
+        }
+
+        bool transB = Node.OpType == "Gemm" && InputChannelLayout.IntAttribute(Node, "transB") != 0;
+        int axis = Node.OpType == "Conv" || transB ? 1 : 0;
+        long outer = dims.Take(axis).Aggregate(1L, (a, b) => a * b);
+        long inner = dims.Skip(axis + 1).Aggregate(1L, (a, b) => a * b);
+        for (long o = 0; o < outer; o++)
+        {
+            for (int c = 0; c < Read.Size; c++)
+            {
+                long start = ((o * dims[axis]) + c) * inner;
+                for (long i = 0; i < inner; i++)
+                {
+                    cost[c] += (double)w[start + i] * w[start + i];
+                }
+            }
+        }
+
+        double total = 0;
+        for (int c = 0; c < cost.Length; c++)
+        {
+            cost[c] *= variance[c];
+            total += cost[c];
+        }
+
+        double mean = total / cost.Length;
+        return mean > 0 ? cost.Select(v => v / mean).ToArray() : cost;
+    }
+
     /// <summary>Applies the correction; returns whether a bias changed.</summary>
     public bool Apply(ChannelGraph graph, double[] means)
     {

@@ -33,6 +33,12 @@ public sealed class ChannelPruner : IModelPass
     /// </summary>
     public int MinimumGroupChannels { get; init; } = 16;
 
+    /// <summary>
+    /// Groups of at least twice this many channels keep a multiple of it (rounding the kept count up, default 8):
+    /// CPU kernels (MLAS) work in blocks of 8 or 16 channels, and odd widths can make a smaller layer slower.
+    /// </summary>
+    public int ChannelMultiple { get; init; } = 8;
+
     /// <summary>The norm that ranks channels (default L2).</summary>
     public ChannelNorm Norm { get; init; } = ChannelNorm.L2;
 
@@ -94,6 +100,7 @@ public sealed class ChannelPruner : IModelPass
         var analysis = new ChannelAnalysis(graph, opset, Scope);
         analysis.Run();
         var roots = analysis.Groups.Select(g => g.Root).Distinct().ToList();
+        Dictionary<string, ChannelMoments> moments = Measure(graph, analysis, roots);
         foreach (ChannelGroup group in roots)
         {
             if (group.BlockedBecause is { } reason)
@@ -102,33 +109,29 @@ public sealed class ChannelPruner : IModelPass
                 continue;
             }
 
-            int count = Math.Min((int)Math.Floor(Sparsity * group.Size), group.Size - 1);
+            int keep = Math.Max(1, group.Size - (int)Math.Floor(Sparsity * group.Size));
+            if (ChannelMultiple > 1 && group.Size >= 2 * ChannelMultiple)
+            {
+                keep = Math.Min(group.Size, (keep + ChannelMultiple - 1) / ChannelMultiple * ChannelMultiple);
+            }
+
+            int count = group.Size - keep;
             if (count <= 0 || group.Size < MinimumGroupChannels)
             {
                 report.Skip(ChannelSkipReasons.TooFew, group.Size);
                 continue;
             }
 
-            group.Removed = ChannelImportance.Smallest(ChannelImportance.Compute(graph, group, Norm), count);
+            group.Removed = ChannelImportance.Smallest(Importance(graph, analysis, group, moments), count);
             report.GroupsPruned++;
             report.ChannelsRemoved += count;
         }
 
-        if (CalibrationInputs is { Count: > 0 } inputs && ReferenceEquals(graph.Graph, graph.Model.Proto.Graph) && analysis.Corrections.Count > 0)
+        foreach (BiasCorrection correction in analysis.Corrections)
         {
-            var read = new Dictionary<string, int>(StringComparer.Ordinal);
-            foreach (BiasCorrection correction in analysis.Corrections.Where(c => c.Read.IsPruned))
+            if (moments.TryGetValue(correction.Node.Input[0], out ChannelMoments? measured) && correction.Apply(graph, measured.Mean))
             {
-                read[correction.Node.Input[0]] = analysis.Members[correction.Node.Input[0]].FromEnd;
-            }
-
-            Dictionary<string, double[]> means = ChannelStatistics.Measure(graph.Model.Proto, read, inputs);
-            foreach (BiasCorrection correction in analysis.Corrections)
-            {
-                if (means.TryGetValue(correction.Node.Input[0], out double[]? mean) && correction.Apply(graph, mean))
-                {
-                    report.BiasesCorrected++;
-                }
+                report.BiasesCorrected++;
             }
         }
 
@@ -160,6 +163,49 @@ public sealed class ChannelPruner : IModelPass
                 graph.DropDeclaration(name);
             }
         }
+    }
+
+    /// <summary>Calibration statistics of every tensor a prunable group's consumers read (main graph, with calibration inputs only).</summary>
+    private Dictionary<string, ChannelMoments> Measure(ChannelGraph graph, ChannelAnalysis analysis, List<ChannelGroup> roots)
+    {
+        if (CalibrationInputs is not { Count: > 0 } inputs || !ReferenceEquals(graph.Graph, graph.Model.Proto.Graph) || analysis.Corrections.Count == 0
+            || roots.All(g => g.BlockedBecause is not null))
+        {
+            return [];
+        }
+
+        var read = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (BiasCorrection correction in analysis.Corrections)
+        {
+            read[correction.Node.Input[0]] = analysis.Members[correction.Node.Input[0]].FromEnd;
+        }
+
+        return ChannelStatistics.Measure(graph.Model.Proto, read, inputs);
+    }
+
+    /// <summary>
+    /// With calibration statistics: what removing a channel costs the layers that read it (kernel norm squared times
+    /// the channel's variance; its mean goes into their biases). Without: the weight norms of the producers.
+    /// </summary>
+    private double[] Importance(ChannelGraph graph, ChannelAnalysis analysis, ChannelGroup group, Dictionary<string, ChannelMoments> moments)
+    {
+        var readers = analysis.Corrections.Where(c => ReferenceEquals(c.Read is ChannelGroup g ? g.Root : c.Read, group)).ToList();
+        if (readers.Count == 0 || readers.Any(r => !moments.ContainsKey(r.Node.Input[0])))
+        {
+            return ChannelImportance.Compute(graph, group, Norm);
+        }
+
+        var total = new double[group.Size];
+        foreach (BiasCorrection reader in readers)
+        {
+            double[] cost = reader.RemovalCost(graph, moments[reader.Node.Input[0]].Variance);
+            for (int c = 0; c < total.Length; c++)
+            {
+                total[c] += cost[c];
+            }
+        }
+
+        return total;
     }
 
     private static IEnumerable<GraphProto> AllGraphs(GraphProto graph, int depth)

@@ -4,14 +4,17 @@ using Onnx;
 
 namespace Compression.Onnx.Pruning;
 
+/// <summary>Per-channel mean and variance of one tensor over calibration inputs (all axes but the channel axis).</summary>
+internal sealed record ChannelMoments(double[] Mean, double[] Variance);
+
 /// <summary>
-/// Per-channel means of the tensors that layers read, measured by running the original model in ONNX Runtime on
+/// Per-channel means and variances of the tensors that layers read, measured by running the original model in ONNX Runtime on
 /// calibration inputs with those tensors added as extra outputs (main graph only).
 /// </summary>
 internal static class ChannelStatistics
 {
     /// <summary>Means per channel of each requested value, keyed by value name; values absent from the result could not be measured.</summary>
-    public static Dictionary<string, double[]> Measure(ModelProto model, IReadOnlyDictionary<string, int> channelFromEnd, IReadOnlyList<IReadOnlyList<NamedOnnxValue>> inputs)
+    public static Dictionary<string, ChannelMoments> Measure(ModelProto model, IReadOnlyDictionary<string, int> channelFromEnd, IReadOnlyList<IReadOnlyList<NamedOnnxValue>> inputs)
     {
         var probe = model.Clone();
         var outputs = new HashSet<string>(probe.Graph.Output.Select(o => o.Name), StringComparer.Ordinal);
@@ -22,6 +25,7 @@ internal static class ChannelStatistics
         }
 
         var sums = new Dictionary<string, double[]>(StringComparer.Ordinal);
+        var squares = new Dictionary<string, double[]>(StringComparer.Ordinal);
         var counts = new Dictionary<string, long>(StringComparer.Ordinal);
         using var options = new SessionOptions { LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR, GraphOptimizationLevel = GraphOptimizationLevel.ORT_DISABLE_ALL };
         using var session = new InferenceSession(probe.ToByteArray(), options);
@@ -52,7 +56,10 @@ internal static class ChannelStatistics
                 if (!sums.TryGetValue(result.Name, out double[]? sum))
                 {
                     sums[result.Name] = sum = new double[channels];
+                    squares[result.Name] = new double[channels];
                 }
+
+                double[] square = squares[result.Name];
 
                 if (sum.Length != channels)
                 {
@@ -62,7 +69,9 @@ internal static class ChannelStatistics
                 long index = 0;
                 foreach (float value in tensor)
                 {
-                    sum[(int)(index / inner % channels)] += value;
+                    int channel = (int)(index / inner % channels);
+                    sum[channel] += value;
+                    square[channel] += (double)value * value;
                     index++;
                 }
 
@@ -70,7 +79,20 @@ internal static class ChannelStatistics
             }
         }
 
-        return sums.Where(s => counts.GetValueOrDefault(s.Key) > 0)
-            .ToDictionary(s => s.Key, s => s.Value.Select(v => v / counts[s.Key]).ToArray(), StringComparer.Ordinal);
+        var moments = new Dictionary<string, ChannelMoments>(StringComparer.Ordinal);
+        foreach ((string name, double[] sum) in sums)
+        {
+            long count = counts.GetValueOrDefault(name);
+            if (count == 0)
+            {
+                continue;
+            }
+
+            double[] mean = sum.Select(v => v / count).ToArray();
+            double[] variance = squares[name].Select((q, c) => Math.Max(0, (q / count) - (mean[c] * mean[c]))).ToArray();
+            moments[name] = new ChannelMoments(mean, variance);
+        }
+
+        return moments;
     }
 }
