@@ -129,7 +129,10 @@ public static class MagnitudeSelector
     /// <paramref name="m"/> consecutive elements keeps its <paramref name="n"/> largest magnitudes (2:4 for sparse
     /// tensor cores). A short last group keeps its <c>min(n, length)</c> largest.
     /// </summary>
-    public static void NMMask(ReadOnlySpan<float> values, int outer, int axisLength, int inner, int n, int m, Span<byte> keepMask)
+    public static void NMMask(ReadOnlySpan<float> values, int outer, int axisLength, int inner, int n, int m, Span<byte> keepMask) =>
+        NMMask(values, outer, axisLength, inner, n, m, keepMask, KernelIsaSelector.Best);
+
+    internal static void NMMask(ReadOnlySpan<float> values, int outer, int axisLength, int inner, int n, int m, Span<byte> keepMask, KernelIsa isa)
     {
         ThrowHelper.CheckShape(values.Length, outer, axisLength, inner, nameof(values));
         if (m <= 0 || n < 0 || n > m || m > 64)
@@ -148,6 +151,11 @@ public static class MagnitudeSelector
             for (int start = 0; start < axisLength; start += m)
             {
                 int length = Math.Min(m, axisLength - start);
+                if (NMMaskKernels.Group(values, (o * axisLength) + start, length, inner, n, keepMask, isa))
+                {
+                    continue;
+                }
+
                 for (int i = 0; i < inner; i++)
                 {
                     int Index(int a) => (((o * axisLength) + start + a) * inner) + i;
