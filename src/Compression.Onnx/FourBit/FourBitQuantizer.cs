@@ -66,7 +66,7 @@ public sealed class FourBitQuantizer : IModelPass
             if (role != WeightRole.KeepFloat)
             {
                 values = weight.ReadFloats();
-                if (!values.All(float.IsFinite))
+                if (!FiniteValues.All(values))
                 {
                     role = WeightRole.KeepFloat;
                     reason = "contains NaN or infinity";

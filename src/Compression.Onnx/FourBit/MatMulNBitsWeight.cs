@@ -11,8 +11,8 @@ namespace Compression.Onnx.FourBit;
 /// </summary>
 internal sealed class MatMulNBitsWeight
 {
-    /// <summary>Columns quantized per parallel work item (and per transposition tile).</summary>
-    private const int ColumnsPerChunk = 32;
+    /// <summary>Columns quantized per parallel work item; also the transposition tile width (256 contiguous bytes a row of B).</summary>
+    private const int ColumnsPerChunk = 64;
 
     private MatMulNBitsWeight(int k, int n, int blockSize, bool symmetric)
     {
