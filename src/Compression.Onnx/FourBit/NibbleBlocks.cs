@@ -37,15 +37,21 @@ internal static class NibbleBlocks
         }
 
         float reciprocal = best.Scale != 0f ? 1f / best.Scale : 0f;
-        byte padding = (byte)(best.ZeroPoint | (best.ZeroPoint << 4));
-        target.Fill(padding);
-        for (int r = 0; r < values.Length; r++)
+        int zeroPoint = best.ZeroPoint;
+        int pairs = values.Length >> 1;
+        for (int p = 0; p < pairs; p++)
         {
-            int shift = (r & 1) << 2;
-            ref byte slot = ref target[r >> 1];
-            slot = (byte)((slot & ~(0xF << shift)) | (QuantizeOne(values[r], reciprocal, best.ZeroPoint) << shift));
+            target[p] = (byte)(QuantizeOne(values[2 * p], reciprocal, zeroPoint) | (QuantizeOne(values[(2 * p) + 1], reciprocal, zeroPoint) << 4));
         }
 
+        // An odd tail pairs with a padding nibble; the padding dequantizes to exactly 0.
+        int next = pairs;
+        if ((values.Length & 1) == 1)
+        {
+            target[next++] = (byte)(QuantizeOne(values[^1], reciprocal, zeroPoint) | (zeroPoint << 4));
+        }
+
+        target[next..].Fill((byte)(zeroPoint | (zeroPoint << 4)));
         return best;
     }
 
