@@ -19,7 +19,7 @@ namespace Compression.Onnx.FourBit;
 /// Weights are found wherever they live (initializers, Constant nodes, If/Loop/Scan subgraphs); node names,
 /// inputs and outputs are unchanged.
 /// </remarks>
-public sealed class FourBitQuantizer : IModelPass
+public sealed class FourBitQuantizer
 {
     /// <summary>Creates the pass.</summary>
     /// <param name="options">What to do; checked when the pass runs.</param>
@@ -31,9 +31,6 @@ public sealed class FourBitQuantizer : IModelPass
 
     /// <summary>The options the pass runs with.</summary>
     public FourBitOptions Options { get; }
-
-    /// <inheritdoc />
-    public string Name => "FourBitQuantizer";
 
     /// <inheritdoc />
     public void Apply(OnnxModel model, CancellationToken cancellationToken = default) => Quantize(model, cancellationToken);

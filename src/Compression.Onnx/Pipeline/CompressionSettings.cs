@@ -1,0 +1,85 @@
+namespace Compression.Onnx;
+
+/// <summary>
+/// What to do to a model: one property per <c>CompressedModel</c> item metadata (see docs/architecture.md).
+/// The defaults are the item's defaults, so <c>new CompressionSettings { Quantize = QuantizationType.Int8 }</c>
+/// is what <c>Quantize="Int8"</c> means in a project file.
+/// </summary>
+public sealed record CompressionSettings
+{
+    /// <summary>Weight (and activation) precision; <see cref="QuantizationType.None"/> keeps the weights as they are.</summary>
+    public QuantizationType Quantize { get; init; }
+
+    /// <summary>How the quantization is applied; <see cref="QuantizationMode.Default"/> picks the type's default (see <see cref="EffectiveMode"/>).</summary>
+    public QuantizationMode Mode { get; init; }
+
+    /// <summary>One scale per output channel where the runtime supports it (default <see langword="true"/>).</summary>
+    public bool PerChannel { get; init; } = true;
+
+    /// <summary>Zero point fixed at the middle of the range; <see langword="null"/> means the type's default
+    /// (symmetric for signed types, asymmetric for unsigned ones).</summary>
+    public bool? Symmetric { get; init; }
+
+    /// <summary>Elements sharing one scale in 4-bit block quantization (power of two, at least 16).</summary>
+    public int BlockSize { get; init; } = 32;
+
+    /// <summary>Fraction of weights removed by pruning, 0 to 0.99.</summary>
+    public double Sparsity { get; init; }
+
+    /// <summary>How weights are chosen for removal when <see cref="Sparsity"/> is above zero.</summary>
+    public PruningMethod Pruning { get; init; }
+
+    /// <summary>Folder of calibration inputs in ONNX test-data layout (<c>test_data_set_*/input_*.pb</c>), for <see cref="QuantizationMode.Static"/>.</summary>
+    public string? CalibrationDataPath { get; init; }
+
+    /// <summary>Folder of validation inputs in ONNX test-data layout; <see langword="null"/> synthesises inputs from the model's signature.</summary>
+    public string? ValidationDataPath { get; init; }
+
+    /// <summary>Run the original and the compressed model in ONNX Runtime and report the deviation (default <see langword="true"/>).</summary>
+    public bool Validate { get; init; } = true;
+
+    /// <summary>Largest allowed absolute output deviation; exceeding it is error CMP4011. <see langword="null"/> only reports.</summary>
+    public double? Tolerance { get; init; }
+
+    /// <summary>Keep the most sensitive nodes in float until <see cref="Tolerance"/> is met instead of failing.</summary>
+    public bool AutoFallback { get; init; }
+
+    /// <summary>Names of nodes whose weights and computation stay in float.</summary>
+    public IReadOnlyList<string> ExcludeNodes { get; init; } = [];
+
+    /// <summary>Operator types (for example <c>MatMul</c>) whose nodes stay in float.</summary>
+    public IReadOnlyList<string> ExcludeOps { get; init; } = [];
+
+    /// <summary>Offline ONNX Runtime graph optimisation.</summary>
+    public OptimizationLevel Optimize { get; init; }
+
+    /// <summary>File format of the compressed model.</summary>
+    public ModelFormat Format { get; init; }
+
+    /// <summary>Default-domain opset to convert the model to; <see langword="null"/> keeps the model's own.</summary>
+    public int? TargetOpset { get; init; }
+
+    /// <summary>Weights with fewer elements than this stay in float32; <see langword="null"/> means the type's default
+    /// (see <see cref="EffectiveMinimumWeightElements"/>).</summary>
+    public int? MinimumWeightElements { get; init; }
+
+    /// <summary>
+    /// <see cref="MinimumWeightElements"/>, or the type's default: 256 for integer types (a tiny tensor gains little
+    /// next to its scales and is often sensitive: biases, gains), 16 for Float16/BFloat16 (no scales, only a Cast).
+    /// </summary>
+    public int EffectiveMinimumWeightElements => MinimumWeightElements ?? (Quantize is QuantizationType.Float16 or QuantizationType.BFloat16 ? 16 : 256);
+
+    /// <summary>Number of synthesised validation inputs when <see cref="ValidationDataPath"/> is not set. Default 4.</summary>
+    public int ValidationSampleCount { get; init; } = 4;
+
+    /// <summary>The mode actually used: <see cref="Mode"/>, or the type's default when it is <see cref="QuantizationMode.Default"/>.</summary>
+    public QuantizationMode EffectiveMode => Mode != QuantizationMode.Default ? Mode : Quantize switch
+    {
+        QuantizationType.Int8 or QuantizationType.UInt8 => QuantizationMode.Dynamic,
+        QuantizationType.None => QuantizationMode.Default,
+        _ => QuantizationMode.WeightOnly,
+    };
+
+    /// <summary>Whether the zero point is fixed: <see cref="Symmetric"/>, or the type's default (signed types are symmetric).</summary>
+    public bool EffectiveSymmetric => Symmetric ?? Quantize is QuantizationType.Int8 or QuantizationType.Int4;
+}

@@ -1,0 +1,153 @@
+using Compression.Onnx.IO;
+using System.Diagnostics;
+using System.Globalization;
+using Compression.Onnx.Pipeline;
+using Onnx;
+
+namespace Compression.Onnx;
+
+/// <summary>
+/// The engine's entry point: load a model, run the passes the settings ask for, record what was applied in
+/// <c>metadata_props</c>, check the result against the original in ONNX Runtime, and write it atomically.
+/// </summary>
+public static class ModelCompressor
+{
+    /// <summary>Prefix of the <c>metadata_props</c> keys the engine writes.</summary>
+    public const string MetadataPrefix = "compression.";
+
+    /// <summary>Compresses <paramref name="sourcePath"/> into <paramref name="outputPath"/>; the source is only read.</summary>
+    /// <param name="sourcePath">The ONNX model to compress.</param>
+    /// <param name="outputPath">Where to write the compressed model (replaced atomically; nothing is left behind on failure).</param>
+    /// <param name="settings">What to do.</param>
+    /// <param name="cancellationToken">Stops the work between weights and runs.</param>
+    /// <returns>Sizes, what was applied and the validation result.</returns>
+    /// <exception cref="CompressionException">Any problem a user can fix: codes CMP1xxx (reading and writing) and CMP4xxx (passes and validation).</exception>
+    public static CompressionReport Compress(string sourcePath, string outputPath, CompressionSettings settings, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(sourcePath);
+        ArgumentNullException.ThrowIfNull(outputPath);
+        ArgumentNullException.ThrowIfNull(settings);
+        var clock = Stopwatch.StartNew();
+        SettingsCheck.Validate(settings, sourcePath);
+
+        using var onnxModel = OnnxModel.Load(sourcePath);
+        var model = onnxModel.Proto;
+        SettingsCheck.ValidateExclusions(settings, model, sourcePath);
+        var context = new CompressionContext(onnxModel, settings, sourcePath);
+        var passes = Plan(settings, model, sourcePath);
+        foreach (var pass in passes)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            pass.Apply(context, cancellationToken);
+        }
+
+        string summary = context.Summary.Count == 0 ? "none" : string.Join("; ", context.Summary);
+        WriteMetadata(model, settings, context, summary);
+
+        // Write into a private folder next to the output under the final file name (so external-data references are
+        // right), validate there, then move into place: a failed validation leaves nothing behind.
+        string directory = Path.GetDirectoryName(Path.GetFullPath(outputPath))!;
+        Directory.CreateDirectory(directory);
+        string staging = Path.Combine(directory, "." + Path.GetFileName(outputPath) + "." + Guid.NewGuid().ToString("N")[..8] + ".tmp");
+        Directory.CreateDirectory(staging);
+        string temp = Path.Combine(staging, Path.GetFileName(outputPath));
+        try
+        {
+            onnxModel.Save(temp);
+            ValidationReport? validation = null;
+            var notes = new List<string>(context.Notes);
+            if (settings.Validate)
+            {
+                validation = ModelValidator.Validate(sourcePath, temp, settings.ValidationDataPath, settings.ValidationSampleCount, cancellationToken);
+                if (validation.SkippedReason is { } reason)
+                {
+                    notes.Add("validation skipped: " + reason);
+                    validation = null;
+                }
+                else if (settings.Tolerance is double tolerance && validation.MaxAbsoluteDifference > tolerance)
+                {
+                    var worst = validation.Outputs.MaxBy(o => o.MaxAbsoluteDifference)!;
+                    throw new CompressionException(DiagnosticCodes.ToleranceExceeded,
+                        string.Create(CultureInfo.InvariantCulture, $"Output '{worst.Name}' deviates by {worst.MaxAbsoluteDifference:G4} (max |d| over {validation.InputCount} inputs), above Tolerance={tolerance}."),
+                        sourcePath,
+                        "Raise Tolerance, keep sensitive nodes in float with ExcludeNodes/ExcludeOps, use Mode=WeightOnly, or a wider type (UInt8 -> Int8 per-channel, Int8 -> Float16).");
+                }
+            }
+
+            long compressedBytes = 0;
+            foreach (string file in Directory.GetFiles(staging))
+            {
+                compressedBytes += new FileInfo(file).Length;
+                File.Move(file, Path.Combine(directory, Path.GetFileName(file)), overwrite: true);
+            }
+
+            return new CompressionReport(sourcePath, outputPath, new FileInfo(sourcePath).Length, compressedBytes, summary, context.Metadata, notes, validation, clock.Elapsed);
+        }
+        finally
+        {
+            if (Directory.Exists(staging)) Directory.Delete(staging, recursive: true);
+        }
+    }
+
+    /// <summary>One pass per requested stage; a stage nobody implements is CMP4001 naming the setting.</summary>
+    private static List<ICompressionPass> Plan(CompressionSettings settings, ModelProto model, string sourcePath)
+    {
+        var passes = new List<ICompressionPass>();
+        if (settings.AutoFallback)
+        {
+            throw new CompressionException(DiagnosticCodes.UnsupportedSetting, "AutoFallback=true is not supported by this version of the compressor.", sourcePath,
+                "Remove AutoFallback and keep sensitive nodes in float with ExcludeNodes/ExcludeOps; Tolerance still fails the build when the deviation is too large.");
+        }
+
+        foreach (var step in CompressionPasses.Requested(settings, Quantization.ModelGraphIndex.DefaultOpset(model)))
+        {
+            var pass = CompressionPasses.All.FirstOrDefault(p => p.Step == step && p.Supports(settings));
+            if (pass is null)
+            {
+                string what = step switch
+                {
+                    CompressionStep.ConvertOpset => $"TargetOpset={settings.TargetOpset}",
+                    CompressionStep.Prune => string.Create(CultureInfo.InvariantCulture, $"Sparsity={settings.Sparsity} with Pruning={settings.Pruning}"),
+                    CompressionStep.Quantize => $"Quantize={settings.Quantize} with Mode={settings.EffectiveMode}",
+                    CompressionStep.Optimize => $"Optimize={settings.Optimize}",
+                    _ => $"Format={settings.Format}",
+                };
+                throw new CompressionException(DiagnosticCodes.UnsupportedSetting, $"{what} is not supported by this version of the compressor.", sourcePath,
+                    "Supported today: Quantize=Int8/UInt8 with Mode=Dynamic or WeightOnly, Quantize=Float16/BFloat16 with Mode=WeightOnly or Full. Remove the setting or update Compression.Build.");
+            }
+
+            passes.Add(pass);
+        }
+
+        return passes;
+    }
+
+    private static void WriteMetadata(ModelProto model, CompressionSettings settings, CompressionContext context, string summary)
+    {
+        var entries = new SortedDictionary<string, string>(context.Metadata, StringComparer.Ordinal)
+        {
+            [MetadataPrefix + "tool"] = "Compression.Build",
+            [MetadataPrefix + "summary"] = summary,
+            [MetadataPrefix + "quantize"] = settings.Quantize.ToString(),
+        };
+        if (settings.Quantize != QuantizationType.None)
+        {
+            entries[MetadataPrefix + "mode"] = settings.EffectiveMode.ToString();
+            entries[MetadataPrefix + "per_channel"] = settings.PerChannel ? "true" : "false";
+            entries[MetadataPrefix + "symmetric"] = settings.EffectiveSymmetric ? "true" : "false";
+            entries[MetadataPrefix + "minimum_weight_elements"] = settings.EffectiveMinimumWeightElements.ToString(CultureInfo.InvariantCulture);
+        }
+
+        if (settings.ExcludeOps.Count > 0) entries[MetadataPrefix + "exclude_ops"] = string.Join(";", settings.ExcludeOps);
+        if (settings.ExcludeNodes.Count > 0) entries[MetadataPrefix + "exclude_nodes"] = string.Join(";", settings.ExcludeNodes);
+
+        // Replace our own keys from an earlier compression; keep everyone else's.
+        for (int i = model.MetadataProps.Count - 1; i >= 0; i--)
+        {
+            if (model.MetadataProps[i].Key.StartsWith(MetadataPrefix, StringComparison.Ordinal)) model.MetadataProps.RemoveAt(i);
+        }
+
+        foreach (var (key, value) in entries) model.MetadataProps.Add(new StringStringEntryProto { Key = key, Value = value });
+        foreach (var (key, value) in entries) context.Metadata[key] = value;
+    }
+}

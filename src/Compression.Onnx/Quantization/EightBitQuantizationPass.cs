@@ -1,0 +1,68 @@
+using System.Globalization;
+using Compression.Onnx.Pipeline;
+
+namespace Compression.Onnx.Quantization;
+
+/// <summary>
+/// <c>Quantize="Int8"</c>/<c>"UInt8"</c> with <c>Mode="Dynamic"</c> (default) or <c>"WeightOnly"</c>: folds
+/// BatchNormalization into Conv, converts MatMul/Gemm/Conv to integer ops in Dynamic mode where ONNX Runtime's CPU
+/// kernels support it, and stores every other eligible weight as 8 bits with a dequantization in front.
+/// </summary>
+internal sealed class EightBitQuantizationPass : ICompressionPass
+{
+    /// <summary>The MatMul/Gemm form written in Dynamic mode (chosen by measurement, see docs/reports/passes.md).</summary>
+    internal static IntegerMatMulForm MatMulForm { get; set; } = IntegerMatMulForm.Plain;
+
+    public CompressionStep Step => CompressionStep.Quantize;
+
+    public bool Supports(CompressionSettings settings) =>
+        settings.Quantize is QuantizationType.Int8 or QuantizationType.UInt8
+        && settings.EffectiveMode is QuantizationMode.Dynamic or QuantizationMode.WeightOnly;
+
+    public void Apply(CompressionContext context, CancellationToken cancellationToken)
+    {
+        var settings = context.Settings;
+        var index = ModelGraphIndex.Build(context.Model);
+        int folded = BatchNormFolder.Fold(index, settings);
+        index = ModelGraphIndex.Build(context.Model);
+
+        var converted = new HashSet<string>(StringComparer.Ordinal);
+        string integerOps = string.Empty;
+        if (settings.EffectiveMode == QuantizationMode.Dynamic)
+        {
+            var dynamic = new DynamicQuantizer(index, settings, MatMulForm);
+            dynamic.Run(cancellationToken);
+            converted = dynamic.ConvertedWeights;
+            integerOps = string.Create(CultureInfo.InvariantCulture, $"{dynamic.MatMulCount} MatMul, {dynamic.GemmCount} Gemm, {dynamic.ConvCount} Conv integer");
+            context.Metadata["compression.integer_ops"] = integerOps;
+            if (dynamic.MatMulCount + dynamic.GemmCount + dynamic.ConvCount == 0 && index.Opset < 11)
+            {
+                context.Notes.Add(string.Create(CultureInfo.InvariantCulture, $"opset {index.Opset} has no DynamicQuantizeLinear (opset 11): weights are stored weight-only"));
+            }
+        }
+
+        int weightOnly = WeightOnlyQuantizer.Run(index, settings, converted, cancellationToken);
+        if (converted.Count + weightOnly == 0)
+        {
+            throw new CompressionException(
+                DiagnosticCodes.NothingToCompress,
+                string.Create(CultureInfo.InvariantCulture, $"Quantize={settings.Quantize} found no float weight of at least {settings.EffectiveMinimumWeightElements} elements to quantize."),
+                context.SourcePath,
+                "The model has no float32 weights, or all of them are small, excluded or normalisation statistics. Remove Quantize, lower MinimumWeightElements, or check ExcludeNodes/ExcludeOps.");
+        }
+
+        long namesSaved = ValueNameCompactor.Compact(context.Model.Proto);
+        context.Metadata["compression.value_names"] = "compacted";
+        context.Notes.Add(string.Create(CultureInfo.InvariantCulture, $"internal value names shortened ({namesSaved} bytes); inputs, outputs and node names unchanged"));
+        string type = settings.Quantize.ToString();
+        string mode = settings.EffectiveMode == QuantizationMode.Dynamic ? "dynamic" : "weight-only";
+        string granularity = settings.PerChannel ? "per-channel" : "per-tensor";
+        string symmetry = settings.EffectiveSymmetric ? "symmetric" : "asymmetric";
+        string summary = string.Create(CultureInfo.InvariantCulture, $"{type} {mode}, {granularity} {symmetry} weights ({converted.Count} for integer ops, {weightOnly} dequantized");
+        if (folded > 0) summary += string.Create(CultureInfo.InvariantCulture, $", {folded} BatchNormalization folded");
+        context.Summary.Add(summary + ")");
+        context.Metadata["compression.weights_integer"] = converted.Count.ToString(CultureInfo.InvariantCulture);
+        context.Metadata["compression.weights_dequantized"] = weightOnly.ToString(CultureInfo.InvariantCulture);
+        context.Metadata["compression.batchnorm_folded"] = folded.ToString(CultureInfo.InvariantCulture);
+    }
+}

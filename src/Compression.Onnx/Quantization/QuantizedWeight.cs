@@ -1,0 +1,114 @@
+using System.Runtime.InteropServices;
+using Compression.Kernels;
+using Compression.Onnx.Tensors;
+using Onnx;
+using DataType = Onnx.TensorProto.Types.DataType;
+
+namespace Compression.Onnx.Quantization;
+
+/// <summary>
+/// A float weight stored as 8-bit integers with ONNX Runtime's affine parameters (per tensor or per channel along
+/// <see cref="Axis"/>): <c>w ≈ scale[c] * (q - zeroPoint[c])</c>.
+/// </summary>
+internal sealed class QuantizedWeight
+{
+    public required long[] Dims { get; init; }
+
+    /// <summary>The channel axis, or <see langword="null"/> for one scale for the whole tensor.</summary>
+    public int? Axis { get; init; }
+
+    public required bool Signed { get; init; }
+
+    public required bool Symmetric { get; init; }
+
+    /// <summary>The quantized values as stored bytes (two's complement for int8).</summary>
+    public required byte[] Data { get; init; }
+
+    public required float[] Scales { get; init; }
+
+    public required int[] ZeroPoints { get; init; }
+
+    public DataType ElementType => Signed ? DataType.Int8 : DataType.Uint8;
+
+    /// <summary>Whether every zero point is 0 so the zero-point input can be left out.</summary>
+    public bool ZeroPointsAreZero => Array.TrueForAll(ZeroPoints, z => z == 0);
+
+    public static QuantizedWeight Quantize(ReadOnlySpan<float> values, long[] dims, int? axis, bool signed, bool symmetric)
+    {
+        var type = signed ? QuantizedType.Int8 : QuantizedType.UInt8;
+        int channels = 1, outer = values.Length, inner = 1;
+        if (axis is int a)
+        {
+            channels = (int)dims[a];
+            outer = 1;
+            for (int i = 0; i < a; i++) outer *= (int)dims[i];
+            inner = values.Length / (outer * channels);
+        }
+        else
+        {
+            outer = 1;
+            inner = values.Length;
+        }
+
+        // ONNX Runtime's quantize_dynamic rules (Compression.Kernels): range widened to 0, int8 symmetric [-127, 127].
+        var min = new float[channels];
+        var max = new float[channels];
+        RangeKernels.MinMaxPerChannel(values, outer, channels, inner, min, max);
+        var scales = new float[channels];
+        var zeroPoints = new int[channels];
+        for (int c = 0; c < channels; c++) (scales[c], zeroPoints[c]) = QuantizationParameters.Compute(min[c], max[c], type, symmetric);
+
+        var data = new byte[values.Length];
+        if (signed)
+        {
+            AffineQuantizer.QuantizePerChannel(values, outer, channels, inner, scales, zeroPoints, MemoryMarshal.Cast<byte, sbyte>(data.AsSpan()));
+        }
+        else
+        {
+            AffineQuantizer.QuantizePerChannel(values, outer, channels, inner, scales, zeroPoints, data);
+        }
+
+        return new QuantizedWeight { Dims = dims, Axis = axis, Signed = signed, Symmetric = symmetric, Data = data, Scales = scales, ZeroPoints = zeroPoints };
+    }
+
+    /// <summary>Sum of squared differences between <paramref name="values"/> and their dequantized form.</summary>
+    public double SquaredError(ReadOnlySpan<float> values)
+    {
+        int channels = Scales.Length, outer = 1;
+        if (Axis is int a)
+        {
+            for (int i = 0; i < a; i++) outer *= (int)Dims[i];
+        }
+
+        int inner = values.Length / (outer * channels);
+        double sum = 0;
+        int k = 0;
+        for (int o = 0; o < outer; o++)
+        {
+            for (int c = 0; c < channels; c++)
+            {
+                float scale = Scales[c];
+                int zero = ZeroPoints[c];
+                for (int j = 0; j < inner; j++, k++)
+                {
+                    int q = Signed ? unchecked((sbyte)Data[k]) : Data[k];
+                    double d = values[k] - (double)scale * (q - zero);
+                    sum += d * d;
+                }
+            }
+        }
+
+        return sum;
+    }
+
+    public TensorProto DataTensor(string name) => TensorData.CreateFromRawBytes(name, (int)ElementType, Dims, (byte[])Data.Clone());
+
+    public TensorProto ScaleTensor(string name) => OnnxBuilders.Floats(name, Axis is null ? [] : [Scales.Length], Scales);
+
+    public TensorProto ZeroPointTensor(string name)
+    {
+        var bytes = new byte[ZeroPoints.Length];
+        for (int i = 0; i < bytes.Length; i++) bytes[i] = unchecked((byte)ZeroPoints[i]);
+        return TensorData.CreateFromRawBytes(name, (int)ElementType, Axis is null ? [] : [ZeroPoints.Length], bytes);
+    }
+}
