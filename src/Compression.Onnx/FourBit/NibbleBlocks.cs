@@ -114,7 +114,11 @@ internal static class NibbleBlocks
         return (int)Math.Clamp(v, 0f, 15f);
     }
 
-    /// <summary>The candidate range with the least squared error; ties keep the wider range, so it is never worse than RTN.</summary>
+    /// <summary>
+    /// The kernel's <c>ClipSearch</c> candidates (clip ratios 1.00..0.62; symmetric: the extreme mapped to +7 too;
+    /// asymmetric: the neighbouring zero points; then up to 3 least-squares scale refits), each replacing the current
+    /// best only when strictly better, so the result is never worse than round-to-nearest.
+    /// </summary>
     private static (float Scale, int ZeroPoint) Search(ReadOnlySpan<float> values, float min, float max, bool symmetric, (float Scale, int ZeroPoint) full, Span<float> scratch)
     {
         // Zero padding adds no error: 0 quantizes to the (integer) zero point exactly. NaN counts as 0 too (it
@@ -133,16 +137,79 @@ internal static class NibbleBlocks
         for (int c = 1; c < ClipCandidates && bestError > 0f; c++)
         {
             float ratio = 1f - (0.02f * c);
-            var candidate = FromRange(min * ratio, max * ratio, symmetric);
-            float error = Error(block, candidate.Scale, candidate.ZeroPoint);
-            if (error < bestError)
+            Consider(block, FromRange(min * ratio, max * ratio, symmetric), ref best, ref bestError);
+        }
+
+        if (symmetric)
+        {
+            // MLAS maps the largest magnitude to level -8; mapping it to +7 instead (an 8/7 coarser step, nothing
+            // clipped on the other side) is sometimes better.
+            float m = best.Scale * -8f;
+            for (int c = 0; c < ClipCandidates && bestError > 0f; c++)
             {
-                best = candidate;
-                bestError = error;
+                Consider(block, ((1f - (0.02f * c)) * m / 7f, 8), ref best, ref bestError);
+            }
+        }
+        else
+        {
+            // The neighbouring zero points, each with the scale refitted for it.
+            int center = best.ZeroPoint;
+            foreach (int zp in (ReadOnlySpan<int>)[center - 1, center + 1])
+            {
+                if (zp is >= 0 and <= 15)
+                {
+                    Consider(block, (RefitScale(block, best.Scale, zp), zp), ref best, ref bestError);
+                }
+            }
+        }
+
+        // Least-squares refits of the scale for the chosen levels, each kept only if it lowers the error.
+        for (int step = 0; step < RefitSteps && bestError > 0f; step++)
+        {
+            if (!Consider(block, (RefitScale(block, best.Scale, best.ZeroPoint), best.ZeroPoint), ref best, ref bestError))
+            {
+                break;
             }
         }
 
         return best;
+    }
+
+    /// <summary>Least-squares scale refits tried after the grid (as the kernel's <c>ClipSearch</c>).</summary>
+    private const int RefitSteps = 3;
+
+    /// <summary>Takes <paramref name="candidate"/> when its error is strictly lower.</summary>
+    private static bool Consider(ReadOnlySpan<float> block, (float Scale, int ZeroPoint) candidate, ref (float Scale, int ZeroPoint) best, ref float bestError)
+    {
+        if (!float.IsFinite(candidate.Scale) || candidate.Scale == 0f)
+        {
+            return false;
+        }
+
+        float error = Error(block, candidate.Scale, candidate.ZeroPoint);
+        if (!(error < bestError))
+        {
+            return false;
+        }
+
+        best = candidate;
+        bestError = error;
+        return true;
+    }
+
+    /// <summary>The scale minimising the squared error for the levels <paramref name="scale"/> gives: <c>sum x (q - z) / sum (q - z)^2</c>.</summary>
+    private static float RefitScale(ReadOnlySpan<float> block, float scale, int zeroPoint)
+    {
+        float reciprocal = scale != 0f ? 1f / scale : 0f;
+        double numerator = 0, denominator = 0;
+        foreach (float v in block)
+        {
+            int level = QuantizeOne(v, reciprocal, zeroPoint) - zeroPoint;
+            numerator += (double)v * level;
+            denominator += (double)level * level;
+        }
+
+        return denominator > 0 ? (float)(numerator / denominator) : 0f;
     }
 
     /// <summary>Sum of squared dequantization errors of a block whose length is a multiple of 8.</summary>
