@@ -202,11 +202,35 @@ internal static class NibbleBlocks
     {
         float reciprocal = scale != 0f ? 1f / scale : 0f;
         double numerator = 0, denominator = 0;
-        foreach (float v in block)
+        if (Vector256.IsHardwareAccelerated)
         {
-            int level = QuantizeOne(v, reciprocal, zeroPoint) - zeroPoint;
-            numerator += (double)v * level;
-            denominator += (double)level * level;
+            // The levels as Error computes them; only proposes a candidate, which Error then judges.
+            var r = Vector256.Create(reciprocal);
+            var z = Vector256.Create((float)zeroPoint);
+            var half = Vector256.Create(0.5f);
+            var top = Vector256.Create(15f);
+            var xl = Vector256<float>.Zero;
+            var ll = Vector256<float>.Zero;
+            ref float start = ref MemoryMarshal.GetReference(block);
+            for (int i = 0; i < block.Length; i += Vector256<float>.Count)
+            {
+                var v = Vector256.LoadUnsafe(ref start, (nuint)i);
+                var level = Vector256.Min(Vector256.Floor(Vector256.Max((v * r) + z, Vector256<float>.Zero) + half), top) - z;
+                xl += v * level;
+                ll += level * level;
+            }
+
+            numerator = Vector256.Sum(xl);
+            denominator = Vector256.Sum(ll);
+        }
+        else
+        {
+            foreach (float v in block)
+            {
+                int level = QuantizeOne(v, reciprocal, zeroPoint) - zeroPoint;
+                numerator += (double)v * level;
+                denominator += (double)level * level;
+            }
         }
 
         return denominator > 0 ? (float)(numerator / denominator) : 0f;
