@@ -280,9 +280,10 @@ internal sealed class WrapperEmitter
           .Line("/// change their contents between runs, and keep them alive (and dispose them) after the binding.")
           .Line("/// </summary>")
           .Line("/// <remarks>Element types and declared dims are checked here, once. Thread-safe on one instance; the returned binding is not.</remarks>");
-        foreach (var t in _tensors)
+        for (var i = 0; i < _tensors.Count; i++)
         {
-            var kind = _model.Inputs.Contains(t) ? "Input" : "Output buffer for";
+            var t = _tensors[i];
+            var kind = i < _model.Inputs.Count ? "Input" : "Output buffer for";
             _w.Line("/// <param name=\"" + Bare(t.ParameterName) + "\">" + kind + " <c>" + Literals.Xml(t.OnnxName) + "</c>: " + Literals.Xml(Declared(t)) + ".</param>");
         }
 
