@@ -28,6 +28,7 @@ public sealed class CorpusTests
         }
 
         Console.WriteLine(corpus.RoundTripSummary);
+        Console.WriteLine(corpus.CatalogSummary);
         Assert.IsGreaterThan(1000, corpus.Models.Count, "the Debian corpus has about 1,070 models");
         Assert.IsEmpty(corpus.RoundTripFailures, string.Join(Environment.NewLine, corpus.RoundTripFailures.Take(20)));
     }
