@@ -5,8 +5,23 @@ namespace Compression.Onnx.IO;
 /// <summary>Counts the hard links of a file (a data file with several links may alias a file outside the model folder).</summary>
 internal static partial class FileLinks
 {
-    /// <summary>The number of hard links of an open file, or -1 when the platform does not tell.</summary>
+    /// <summary>
+    /// The number of hard links of an open file, or -1 when the platform does not tell (an unknown OS, or a C
+    /// library without <c>statx</c>, glibc before 2.28): then the check is skipped, the others still apply.
+    /// </summary>
     public static long GetHardLinkCount(Microsoft.Win32.SafeHandles.SafeFileHandle handle, string path)
+    {
+        try
+        {
+            return Query(handle, path);
+        }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+        {
+            return -1;
+        }
+    }
+
+    private static long Query(Microsoft.Win32.SafeHandles.SafeFileHandle handle, string path)
     {
         if (OperatingSystem.IsWindows())
         {
