@@ -115,6 +115,7 @@ public sealed class ExternalDataTests
         model.Save(folder.File("m.onnx"), new ModelSaveOptions { ExternalData = ExternalDataMode.Always, ExternalDataThreshold = 1024 });
         using OnnxModel loaded = OnnxModel.Load(folder.File("m.onnx"));
         Assert.IsFalse(TensorData.IsExternal(loaded.Proto.Graph.Initializer[0]));
+        CollectionAssert.AreEqual(new[] { "m.onnx" }, folder.Entries(), "no empty data file");
     }
 
     [TestMethod]
