@@ -17,6 +17,9 @@ namespace Compression.Tasks;
 /// </summary>
 public sealed class CompressModel : PreparedModelTask, ICancelableTask, IDisposable
 {
+    // The engine's note when the original model rejects every validation input (CompressionReport.Notes).
+    private const string ValidationSkipped = "validation skipped: ";
+
     private readonly CancellationTokenSource _cancellation = new();
 
     /// <summary>Stops the compression between weights and validation runs (Ctrl+C in the build).</summary>
@@ -55,7 +58,15 @@ public sealed class CompressModel : PreparedModelTask, ICancelableTask, IDisposa
             Log.LogMessage(MessageImportance.High, line);
             foreach (string note in report.Notes)
             {
-                Log.LogMessage(MessageImportance.Normal, Path.GetFileName(model.SourcePath) + ": " + note);
+                if (note.StartsWith(ValidationSkipped, StringComparison.Ordinal))
+                {
+                    // Validation was asked for (the default) and did not happen: the user must know.
+                    Log.Log(BuildDiagnostics.ValidationSkipped(model.Include, note[ValidationSkipped.Length..], model.SourcePath));
+                }
+                else
+                {
+                    Log.LogMessage(MessageImportance.Normal, Path.GetFileName(model.SourcePath) + ": " + note);
+                }
             }
         }
         catch (CompressionException e)
