@@ -33,13 +33,21 @@ internal sealed class CorpusRoundTrip
     {
         Models = models;
         OutputFolder = Directory.CreateTempSubdirectory("cmp-corpus-").FullName;
-        AppDomain.CurrentDomain.ProcessExit += (_, _) => TryDelete(OutputFolder);
         var watch = Stopwatch.StartNew();
         Parallel.ForEach(models, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, Process);
         Elapsed = watch.Elapsed;
     }
 
     public static CorpusRoundTrip Instance => Shared.Value;
+
+    /// <summary>Deletes the saved models, if the corpus pass ran.</summary>
+    public static void DeleteOutput()
+    {
+        if (Shared.IsValueCreated)
+        {
+            TryDelete(Shared.Value.OutputFolder);
+        }
+    }
 
     public IReadOnlyList<CorpusModel> Models { get; }
 

@@ -7,6 +7,9 @@ namespace Compression.Onnx.Tests.Corpus;
 [TestClass]
 public sealed class CorpusTests
 {
+    [ClassCleanup]
+    public static void DeleteSavedModels() => CorpusRoundTrip.DeleteOutput();
+
     private static CorpusRoundTrip? Corpus()
     {
         if (CorpusModel.FindAll().Count == 0)
