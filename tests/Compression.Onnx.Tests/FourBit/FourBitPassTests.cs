@@ -205,6 +205,22 @@ public sealed class FourBitPassTests
         StringAssert.Contains(report.Notes.Single(), "NaN or infinity");
     }
 
+    [TestMethod]
+    public void EveryFourBitCodeIsDocumentedOnce()
+    {
+        string doc = File.ReadAllText(Path.Combine(Path.GetDirectoryName(Path.GetDirectoryName(TestFiles.Silero))!, "..", "..", "docs", "diagnostics.md"));
+        string[] codes = typeof(DiagnosticCodes).GetFields(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static)
+            .Where(f => f.IsLiteral)
+            .Select(f => (string)f.GetRawConstantValue()!)
+            .Where(c => c.StartsWith("CMP44", StringComparison.Ordinal))
+            .ToArray();
+        CollectionAssert.AreEquivalent(new[] { "CMP4400", "CMP4401", "CMP4402", "CMP4403" }, codes);
+        foreach (string code in codes)
+        {
+            Assert.AreEqual(1, doc.Split('\n').Count(line => line.StartsWith($"| {code} |", StringComparison.Ordinal)), code);
+        }
+    }
+
     internal static ModelProto EmbeddingModel(float[] table, int rows, int width)
     {
         var graph = new GraphProto { Name = "embedding" };
