@@ -38,21 +38,56 @@ internal static class NibbleBlocks
 
         float reciprocal = best.Scale != 0f ? 1f / best.Scale : 0f;
         int zeroPoint = best.ZeroPoint;
+        Span<float> levels = scratch[..values.Length];
+        Levels(values, reciprocal, zeroPoint, levels);
         int pairs = values.Length >> 1;
         for (int p = 0; p < pairs; p++)
         {
-            target[p] = (byte)(QuantizeOne(values[2 * p], reciprocal, zeroPoint) | (QuantizeOne(values[(2 * p) + 1], reciprocal, zeroPoint) << 4));
+            target[p] = (byte)((int)levels[2 * p] | ((int)levels[(2 * p) + 1] << 4));
         }
 
         // An odd tail pairs with a padding nibble; the padding dequantizes to exactly 0.
         int next = pairs;
         if ((values.Length & 1) == 1)
         {
-            target[next++] = (byte)(QuantizeOne(values[^1], reciprocal, zeroPoint) | (zeroPoint << 4));
+            target[next++] = (byte)((int)levels[^1] | (zeroPoint << 4));
         }
 
         target[next..].Fill((byte)(zeroPoint | (zeroPoint << 4)));
         return best;
+    }
+
+    /// <summary>
+    /// <see cref="QuantizeOne"/> for every value, 8 at a time: the same two float roundings (<c>x * reciprocal</c>,
+    /// then <c>+ zp</c>), and round-half-away-from-zero done exactly as truncation plus one when the fraction is at
+    /// least one half (negative values clamp to 0 either way); NaN goes to the zero point.
+    /// </summary>
+    internal static void Levels(ReadOnlySpan<float> values, float reciprocal, int zeroPoint, Span<float> levels)
+    {
+        int i = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            var r = Vector256.Create(reciprocal);
+            var z = Vector256.Create((float)zeroPoint);
+            var half = Vector256.Create(0.5f);
+            var one = Vector256<float>.One;
+            var top = Vector256.Create(15f);
+            ref float source = ref MemoryMarshal.GetReference(values);
+            ref float destination = ref MemoryMarshal.GetReference(levels);
+            for (; i <= values.Length - Vector256<float>.Count; i += Vector256<float>.Count)
+            {
+                var v = (Vector256.LoadUnsafe(ref source, (nuint)i) * r) + z;
+                var m = Vector256.ConditionalSelect(Vector256.GreaterThan(v, Vector256<float>.Zero), v, Vector256<float>.Zero);
+                var t = Vector256.Truncate(m);
+                var q = Vector256.Min(t + (Vector256.GreaterThanOrEqual(m - t, half) & one), top);
+                Vector256.ConditionalSelect(Vector256.Equals(v, v), q, z).StoreUnsafe(ref destination, (nuint)i);
+            }
+        }
+
+        for (; i < values.Length; i++)
+        {
+            levels[i] = QuantizeOne(values[i], reciprocal, zeroPoint);
+        }
     }
 
     /// <summary>MLAS's block range: NaN never enters it (comparisons from +/-FLT_MAX).</summary>

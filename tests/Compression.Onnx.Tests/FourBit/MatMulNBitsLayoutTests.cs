@@ -161,6 +161,23 @@ public sealed class MatMulNBitsLayoutTests
     }
 
     [TestMethod]
+    public void VectorisedRoundingEqualsMlasRoundingOnTiesAndEdges()
+    {
+        float[] edges = [0.49999997f, 0.5f, 0.50000006f, 1.5f, 2.5f, 7.5f, 14.5f, 14.499999f, 15.5f, 1e9f, -0.5f, -0.49999997f, -1.5f, -1e9f, float.NaN, float.PositiveInfinity, float.NegativeInfinity, 0f, -0f, 1e-45f];
+        var random = new Random(4);
+        float[] values = [.. edges, .. Enumerable.Range(0, 1000).Select(_ => (float)((random.NextDouble() * 40) - 20))];
+        foreach (var (reciprocal, zeroPoint) in new[] { (1f, 0), (1f, 8), (0.37f, 3), (3.1f, 15), (0f, 8) })
+        {
+            var levels = new float[values.Length];
+            NibbleBlocks.Levels(values, reciprocal, zeroPoint, levels);
+            for (int i = 0; i < values.Length; i++)
+            {
+                Assert.AreEqual(NibbleBlocks.QuantizeOne(values[i], reciprocal, zeroPoint), (int)levels[i], $"x = {values[i]:R}, reciprocal {reciprocal}, zp {zeroPoint}");
+            }
+        }
+    }
+
+    [TestMethod]
     public void AllZeroAndNaNBlocksDequantizeToZero()
     {
         var b = new float[64];
