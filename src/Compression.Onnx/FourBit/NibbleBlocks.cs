@@ -151,8 +151,9 @@ internal static class NibbleBlocks
 
     /// <summary>
     /// The kernel's <c>ClipSearch</c> candidates (clip ratios 1.00..0.62; symmetric: the extreme mapped to +7 too;
-    /// asymmetric: the neighbouring zero points; then up to 3 least-squares scale refits), each replacing the current
-    /// best only when strictly better, so the result is never worse than round-to-nearest.
+    /// asymmetric: the neighbouring zero points; then up to 3 least-squares scale refits), the ratio grids searched
+    /// coarse to fine, each candidate replacing the current best only when strictly better, so the result is never
+    /// worse than round-to-nearest.
     /// </summary>
     private static (float Scale, int ZeroPoint) Search(ReadOnlySpan<float> values, float min, float max, bool symmetric, (float Scale, int ZeroPoint) full, Span<float> scratch)
     {
@@ -169,20 +170,48 @@ internal static class NibbleBlocks
         block[values.Length..].Clear();
         var best = full;
         float bestError = Error(block, full.Scale, full.ZeroPoint);
-        for (int c = 1; c < ClipCandidates && bestError > 0f; c++)
+        // Coarse to fine: every other ratio first, then the two neighbours of the best one. The block error is
+        // nearly unimodal in the ratio, so this finds the kernel's choice (or one as good) with 11 evaluations, not 19.
+        int chosen = 0;
+        for (int c = 2; c < ClipCandidates && bestError > 0f; c += 2)
         {
-            float ratio = 1f - (0.02f * c);
-            Consider(block, FromRange(min * ratio, max * ratio, symmetric), ref best, ref bestError);
+            if (Consider(block, Clipped(min, max, c, symmetric), ref best, ref bestError))
+            {
+                chosen = c;
+            }
         }
 
-        if (symmetric)
+        foreach (int c in (ReadOnlySpan<int>)[chosen - 1, chosen + 1])
+        {
+            if (c >= 1 && c < ClipCandidates && bestError > 0f)
+            {
+                Consider(block, Clipped(min, max, c, symmetric), ref best, ref bestError);
+            }
+        }
+
+        if (symmetric && bestError > 0f)
         {
             // MLAS maps the largest magnitude to level -8; mapping it to +7 instead (an 8/7 coarser step, nothing
-            // clipped on the other side) is sometimes better.
+            // clipped on the other side) is sometimes better. Same ratios, same coarse-to-fine order.
             float m = best.Scale * -8f;
-            for (int c = 0; c < ClipCandidates && bestError > 0f; c++)
+            int plusSeven = -1;
+            for (int c = 0; c < ClipCandidates && bestError > 0f; c += 2)
             {
-                Consider(block, ((1f - (0.02f * c)) * m / 7f, 8), ref best, ref bestError);
+                if (Consider(block, ((1f - (0.02f * c)) * m / 7f, 8), ref best, ref bestError))
+                {
+                    plusSeven = c;
+                }
+            }
+
+            if (plusSeven >= 0)
+            {
+                foreach (int c in (ReadOnlySpan<int>)[plusSeven - 1, plusSeven + 1])
+                {
+                    if (c >= 0 && c < ClipCandidates && bestError > 0f)
+                    {
+                        Consider(block, ((1f - (0.02f * c)) * m / 7f, 8), ref best, ref bestError);
+                    }
+                }
             }
         }
         else
@@ -208,6 +237,13 @@ internal static class NibbleBlocks
         }
 
         return best;
+    }
+
+    /// <summary>The MLAS parameters of the block's range shrunk by ratio <c>1 - 0.02 * candidate</c>.</summary>
+    private static (float Scale, int ZeroPoint) Clipped(float min, float max, int candidate, bool symmetric)
+    {
+        float ratio = 1f - (0.02f * candidate);
+        return FromRange(min * ratio, max * ratio, symmetric);
     }
 
     /// <summary>Least-squares scale refits tried after the grid (as the kernel's <c>ClipSearch</c>).</summary>
