@@ -28,10 +28,11 @@ public sealed class ChannelPruner : IModelPass
     public double Sparsity { get; }
 
     /// <summary>
-    /// Groups with fewer channels are left whole (default 16): narrow layers (stems, squeeze-excitation bottlenecks)
-    /// hold little of the model and lose the most accuracy per channel.
+    /// Groups with fewer channels are left whole (default 64): narrow layers (stems, squeeze-excitation bottlenecks)
+    /// hold little of the model and lose the most accuracy per channel. On the PaddleOCR classifier at 30%, 64 keeps
+    /// 96% of the stroke-image decisions where 16 keeps 77% (docs/reports/pruning.md).
     /// </summary>
-    public int MinimumGroupChannels { get; init; } = 16;
+    public int MinimumGroupChannels { get; init; } = 64;
 
     /// <summary>
     /// Groups of at least twice this many channels keep a multiple of it (rounding the kept count up, default 8):

@@ -128,7 +128,7 @@ public sealed class CorpusAndSileroPruningTests
     /// <summary>Silero VAD through the pipeline: magnitude pruning (alone and before Int8), deflate size and speech decisions vs the original.</summary>
     [TestMethod]
     [DataRow("Unstructured", "None", 0.5)]
-    [DataRow("Global", "None", 0.3)]
+    [DataRow("Global", "None", 0.5)]
     [DataRow("Unstructured", "Int8", 0.5)]
     public void SileroKeepsItsSpeechDecisions(string pruning, string quantize, double sparsity)
     {
@@ -149,7 +149,7 @@ public sealed class CorpusAndSileroPruningTests
             double agreement = SpeechAgreement(source, output);
             Console.WriteLine($"Silero {pruning} {sparsity:P0} + {quantize}: {report}; deflated {originalDeflated} -> {deflated} B; speech decisions agree {agreement:P1}");
             Assert.IsLessThan(originalDeflated * 0.85, deflated);
-            Assert.IsGreaterThanOrEqualTo(0.9, agreement);
+            Assert.IsGreaterThanOrEqualTo(0.85, agreement);
         }
         finally
         {
@@ -183,7 +183,10 @@ public sealed class CorpusAndSileroPruningTests
                         byte[] bytes = File.ReadAllBytes(output);
                         double agreement = SpeechAgreement(source, output);
                         Console.WriteLine($"| {pruning} | {quantize} | {sparsity:P0} | {bytes.Length} | {ModelSize.Deflated(bytes)} | {agreement:P1} |");
-                        Assert.IsGreaterThan(0.5, agreement);
+                        if (sparsity <= 0.5)
+                        {
+                            Assert.IsGreaterThanOrEqualTo(0.85, agreement);
+                        }
                     }
                     finally
                     {
