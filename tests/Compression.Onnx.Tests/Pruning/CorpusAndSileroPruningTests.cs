@@ -211,3 +211,45 @@ public sealed class CorpusAndSileroPruningTests
         return (double)agree / a.Length;
     }
 }
+
+/// <summary>Pruned real models pass onnx.checker: channel-pruned classifier (Constant nodes, opset 9) and Silero with sparse Constant values inside If branches.</summary>
+[TestClass]
+public sealed class PrunedRealModelsCheckerTests
+{
+    [TestMethod]
+    public void PrunedRealModelsPassTheChecker()
+    {
+        if (!Compression.Onnx.Tests.Pipeline.PassTestFiles.Require(Compression.Onnx.Tests.Validation.OnnxChecker.IsAvailable, "python3-onnx (onnx.checker)"))
+        {
+            return;
+        }
+
+        string folder = Directory.CreateTempSubdirectory("pruned-real").FullName;
+        try
+        {
+            string classifier = Path.Combine(folder, "classifier_channel.onnx");
+            using (OnnxModel model = OnnxModel.Load(TestFiles.Model("ch_ppocr_mobile_v2.0_cls_infer.onnx")))
+            {
+                new ChannelPruner(0.5) { MinimumGroupChannels = 16 }.Prune(model);
+                model.Save(classifier);
+            }
+
+            string vad = Path.Combine(folder, "silero_global.onnx");
+            using (OnnxModel model = OnnxModel.Load(TestFiles.Model("silero_vad_v5.onnx")))
+            {
+                PruningReport report = new MagnitudePruner(0.8, global: true).Prune(model);
+                Assert.IsGreaterThan(0, report.SparseTensorsWritten, "some Silero weights are stored sparse");
+                model.Save(vad);
+            }
+
+            Dictionary<string, string> failures = Compression.Onnx.Tests.Validation.OnnxChecker.CheckAll([classifier, vad]);
+            Assert.IsEmpty(failures, string.Join("; ", failures.Select(f => f.Key + ": " + f.Value)));
+            Assert.HasCount(1, OnnxRunner.RunSilero(vad)[0]);
+            Assert.HasCount(2, OnnxRunner.RunPpOcr(classifier)[0]);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+}
