@@ -253,3 +253,60 @@ public sealed class PrunedRealModelsCheckerTests
         }
     }
 }
+
+/// <summary>The four modes from the engine API (ModelCompressor), alone and with Int8, on the classifier.</summary>
+[TestClass]
+public sealed class PruningPipelineTests
+{
+    [TestMethod]
+    [DataRow(PruningMethod.Unstructured, QuantizationType.None)]
+    [DataRow(PruningMethod.Global, QuantizationType.None)]
+    [DataRow(PruningMethod.TwoOfFour, QuantizationType.None)]
+    [DataRow(PruningMethod.Channel, QuantizationType.None)]
+    [DataRow(PruningMethod.Channel, QuantizationType.Int8)]
+    [DataRow(PruningMethod.TwoOfFour, QuantizationType.Int8)]
+    public void EveryModeRunsThroughTheEngine(PruningMethod pruning, QuantizationType quantize)
+    {
+        string source = TestFiles.Model("ch_ppocr_mobile_v2.0_cls_infer.onnx");
+        string output = Path.Combine(Path.GetTempPath(), $"classifier_{pruning}_{quantize}_{Guid.NewGuid():N}.onnx");
+        try
+        {
+            CompressionReport report = ModelCompressor.Compress(source, output, new CompressionSettings { Sparsity = 0.3, Pruning = pruning, Quantize = quantize });
+            Console.WriteLine($"{pruning} + {quantize}: {report}; {string.Join(" | ", report.Notes)}");
+            Assert.AreEqual(pruning.ToString(), report.Metadata[ModelCompressor.MetadataPrefix + "pruning"]);
+            Assert.IsNotNull(report.Validation, "the engine ran the pruned model against the original");
+            Assert.HasCount(2, OnnxRunner.RunPpOcr(output)[0]);
+            if (pruning == PruningMethod.Channel)
+            {
+                Assert.IsLessThan(report.OriginalBytes * (quantize == QuantizationType.None ? 0.9 : 0.3), report.CompressedBytes);
+            }
+        }
+        finally
+        {
+            File.Delete(output);
+        }
+    }
+
+    [TestMethod]
+    public void ChannelPruningWithoutPrunableChannelsIsACodedError()
+    {
+        string folder = Directory.CreateTempSubdirectory("pruning-pipeline").FullName;
+        try
+        {
+            var net = new TinyNet();
+            net.Inputs.Add(ModelFactory.FloatValue("x", 1, 3, 4, 4));
+            net.Outputs.Add(ModelFactory.FloatValue("y", 1, 8, 4, 4));
+            net.Node("Conv", ["x", net.Add(new Random(1), "w", 8, 3, 1, 1)], "y");
+            string source = TinyNet.Save(net.Build(), folder, "single.onnx");
+            var e = Assert.ThrowsExactly<CompressionException>(() => ModelCompressor.Compress(source, Path.Combine(folder, "out.onnx"), new CompressionSettings { Sparsity = 0.5, Pruning = PruningMethod.Channel }));
+            Assert.AreEqual("CMP4603", e.Code);
+            Assert.AreEqual(source, e.FilePath);
+            StringAssert.Contains(e.Message, "reach a graph output");
+            Assert.IsFalse(File.Exists(Path.Combine(folder, "out.onnx")));
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+}
