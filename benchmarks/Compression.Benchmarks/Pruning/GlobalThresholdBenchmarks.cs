@@ -9,7 +9,7 @@ namespace Compression.Benchmarks.Pruning;
 /// Global magnitude selection over 400 MB of weights (100 tensors of 1M floats) against one read pass over them
 /// (sum of magnitudes). Goal: selection within 1.5x of the read pass (radix histogram, no sort).
 /// </summary>
-[ShortRunJob]
+[Config(typeof(ShortInProcessConfig))]
 public class GlobalThresholdBenchmarks
 {
     private float[][] _tensors = [];
@@ -49,6 +49,9 @@ public class GlobalThresholdBenchmarks
 
     [Benchmark(Description = "global threshold (kernel radix select, 400 MB)")]
     public MagnitudeThreshold Threshold() => MagnitudeSelector.Threshold(_memories, _count);
+
+    [Benchmark(Description = "sampled one-pass selection, per-tensor counts (400 MB)")]
+    public long[]? Sampled() => SampledSelection.Counts(_tensors, _count);
 
     [Benchmark(Description = "global threshold + per-layer cap check (400 MB)")]
     public long[] CappedCounts() => GlobalThreshold.Counts(_tensors, _count, 0.95);

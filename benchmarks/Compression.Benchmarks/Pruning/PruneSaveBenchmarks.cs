@@ -8,7 +8,7 @@ using Onnx;
 namespace Compression.Benchmarks.Pruning;
 
 /// <summary>Load + prune + save of a 64 MB MLP (16 MatMul layers of 1024x1024) against load + save alone. Goal: within 2x.</summary>
-[ShortRunJob]
+[Config(typeof(ShortInProcessConfig))]
 public class PruneSaveBenchmarks
 {
     private string _folder = string.Empty;

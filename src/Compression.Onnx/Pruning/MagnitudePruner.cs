@@ -112,7 +112,9 @@ public sealed class MagnitudePruner : IModelPass
         if (StoreSparse)
         {
             // The catalog is stale after WriteFloats replaced some tensors; a fresh one sees the pruned values.
-            foreach (Weight weight in WeightCatalog.Build(model).FloatWeights.Where(w => weights.Exists(p => p.Name == w.Name && ReferenceEquals(p.Graph, w.Graph))).ToList())
+            // COO costs the value plus an 8-byte index per non-zero: only weights with enough zeros can get smaller.
+            var candidates = weights.Where((w, i) => counts[i] > 0 && SparseStorage.MayBeSmaller(w.ElementType, values[i].Length, values[i].Length - CountZeros(values[i]))).ToList();
+            foreach (Weight weight in candidates.Count == 0 ? [] : WeightCatalog.Build(model).FloatWeights.Where(w => candidates.Exists(p => p.Name == w.Name && ReferenceEquals(p.Graph, w.Graph))).ToList())
             {
                 if (SparseStorage.TryStoreSparse(model, weight))
                 {
@@ -122,5 +124,16 @@ public sealed class MagnitudePruner : IModelPass
         }
 
         return report;
+    }
+
+    private static long CountZeros(ReadOnlySpan<float> values)
+    {
+        long zeros = 0;
+        foreach (float value in values)
+        {
+            zeros += value == 0f ? 1 : 0;
+        }
+
+        return zeros;
     }
 }

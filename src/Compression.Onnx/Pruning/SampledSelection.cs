@@ -11,7 +11,7 @@ namespace Compression.Onnx.Pruning;
 /// </summary>
 internal static class SampledSelection
 {
-    private const int SampleSize = 1 << 16;
+    private const int SampleSize = 1 << 18;
 
     /// <summary>Per tensor, how many elements the exact global cut of <paramref name="count"/> prunes (ties in list order), or null.</summary>
     public static long[]? Counts(IReadOnlyList<float[]> tensors, long count)
@@ -30,7 +30,7 @@ internal static class SampledSelection
 
         (uint low, uint high) = Bracket(tensors, total, count);
         var below = new long[tensors.Count];
-        var candidates = new List<uint>();
+        var candidates = new List<float>();
         var starts = new int[tensors.Count + 1];
         for (int t = 0; t < tensors.Count; t++)
         {
@@ -46,17 +46,19 @@ internal static class SampledSelection
             return null;
         }
 
-        uint[] sorted = [.. candidates];
-        Array.Sort(sorted);
-        uint cut = sorted[rank - 1];
-        long ties = rank - Array.FindIndex(sorted, k => k == cut);
+        // The few candidates: the kernels' exact radix select finds the rank-th smallest among them.
+        float[] inside = [.. candidates];
+        Compression.Kernels.MagnitudeThreshold local = Compression.Kernels.MagnitudeSelector.Threshold(inside, rank);
+        uint cut = Key(local.Magnitude);
+        long ties = local.TiesToPrune;
         for (int t = 0; t < tensors.Count; t++)
         {
             long less = 0, equal = 0;
             for (int i = starts[t]; i < starts[t + 1]; i++)
             {
-                less += candidates[i] < cut ? 1 : 0;
-                equal += candidates[i] == cut ? 1 : 0;
+                uint key = Key(inside[i]);
+                less += key < cut ? 1 : 0;
+                equal += key == cut ? 1 : 0;
             }
 
             long tiesHere = Math.Min(ties, equal);
@@ -94,7 +96,7 @@ internal static class SampledSelection
     }
 
     /// <summary>Counts keys below <paramref name="low"/> and appends keys in [low, high] to <paramref name="candidates"/>.</summary>
-    private static long Scan(ReadOnlySpan<float> values, uint low, uint high, List<uint> candidates)
+    private static long Scan(ReadOnlySpan<float> values, uint low, uint high, List<float> candidates)
     {
         long below = 0;
         int i = 0;
@@ -113,7 +115,7 @@ internal static class SampledSelection
                 while (inside != 0)
                 {
                     int lane = BitOperations.TrailingZeroCount(inside);
-                    candidates.Add(keys.GetElement(lane));
+                    candidates.Add(values[i + lane]);
                     inside &= inside - 1;
                 }
             }
@@ -128,7 +130,7 @@ internal static class SampledSelection
             }
             else if (key <= high)
             {
-                candidates.Add(key);
+                candidates.Add(values[i]);
             }
         }
 
