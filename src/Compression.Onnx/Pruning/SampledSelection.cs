@@ -11,7 +11,10 @@ namespace Compression.Onnx.Pruning;
 /// </summary>
 internal static class SampledSelection
 {
-    private const int SampleSize = 1 << 18;
+    private const int SampleSize = 1 << 17;
+
+    /// <summary>Consecutive elements read at each sampled position.</summary>
+    private const int Run = 16;
 
     /// <summary>Per tensor, how many elements the exact global cut of <paramref name="count"/> prunes (ties in list order), or null.</summary>
     public static long[]? Counts(IReadOnlyList<float[]> tensors, long count)
@@ -69,27 +72,39 @@ internal static class SampledSelection
         return counts;
     }
 
+    /// <summary>
+    /// Keys of the elements at <see cref="SampleSize"/> / <see cref="Run"/> random positions, <see cref="Run"/>
+    /// consecutive elements each (cache-friendly), sorted; the bracket is the sample quantile +- a wide margin.
+    /// </summary>
     private static (uint Low, uint High) Bracket(IReadOnlyList<float[]> tensors, long total, long count)
     {
         int size = (int)Math.Min(SampleSize, total);
         var sample = new uint[size];
+        var ends = new long[tensors.Count];
+        long running = 0;
+        for (int t = 0; t < tensors.Count; t++)
+        {
+            running += tensors[t].Length;
+            ends[t] = running;
+        }
+
         var random = new Random(17);
-        for (int s = 0; s < size; s++)
+        for (int s = 0; s < size; s += Run)
         {
             long position = (long)(random.NextDouble() * total);
-            int t = 0;
-            while (position >= tensors[t].Length)
+            int t = Array.BinarySearch(ends, position);
+            t = t < 0 ? ~t : t + 1;
+            long offset = position - (ends[t] - tensors[t].Length);
+            for (int r = 0; r < Run && s + r < size; r++)
             {
-                position -= tensors[t].Length;
-                t++;
+                float[] tensor = tensors[t];
+                sample[s + r] = Key(tensor[(offset + r) % tensor.Length]);
             }
-
-            sample[s] = Key(tensors[t][position]);
         }
 
         Array.Sort(sample);
         double at = (double)count / total * size;
-        double margin = 4 * Math.Sqrt(size) + 16;
+        double margin = (6 * Math.Sqrt(size)) + (4 * Run);
         uint low = sample[(int)Math.Clamp(at - margin, 0, size - 1)];
         uint high = sample[(int)Math.Clamp(at + margin, 0, size - 1)];
         return (at - margin <= 0 ? 0 : low, at + margin >= size - 1 ? uint.MaxValue : high);
