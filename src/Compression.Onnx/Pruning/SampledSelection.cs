@@ -104,7 +104,7 @@ internal static class SampledSelection
 
         Array.Sort(sample);
         double at = (double)count / total * size;
-        double margin = (6 * Math.Sqrt(size)) + (4 * Run);
+        double margin = (3 * Math.Sqrt(size)) + (4 * Run);
         uint low = sample[(int)Math.Clamp(at - margin, 0, size - 1)];
         uint high = sample[(int)Math.Clamp(at + margin, 0, size - 1)];
         return (at - margin <= 0 ? 0 : low, at + margin >= size - 1 ? uint.MaxValue : high);
@@ -115,22 +115,39 @@ internal static class SampledSelection
     {
         long below = 0;
         int i = 0;
-        if (Vector256.IsHardwareAccelerated && values.Length >= Vector256<float>.Count)
+        ref uint start = ref System.Runtime.InteropServices.MemoryMarshal.GetReference(System.Runtime.InteropServices.MemoryMarshal.Cast<float, uint>(values));
+        if (Vector512.IsHardwareAccelerated && values.Length >= Vector512<uint>.Count)
+        {
+            Vector512<uint> mask = Vector512.Create(0x7FFFFFFFu);
+            Vector512<uint> lowV = Vector512.Create(low);
+            Vector512<uint> highV = Vector512.Create(high);
+            for (; i <= values.Length - Vector512<uint>.Count; i += Vector512<uint>.Count)
+            {
+                Vector512<uint> keys = Vector512.LoadUnsafe(ref start, (nuint)i) & mask;
+                ulong less = Vector512.LessThan(keys, lowV).ExtractMostSignificantBits();
+                below += BitOperations.PopCount(less);
+                ulong inside = ~less & Vector512.LessThanOrEqual(keys, highV).ExtractMostSignificantBits() & 0xFFFFul;
+                while (inside != 0)
+                {
+                    candidates.Add(values[i + BitOperations.TrailingZeroCount(inside)]);
+                    inside &= inside - 1;
+                }
+            }
+        }
+        else if (Vector256.IsHardwareAccelerated && values.Length >= Vector256<uint>.Count)
         {
             Vector256<uint> mask = Vector256.Create(0x7FFFFFFFu);
             Vector256<uint> lowV = Vector256.Create(low);
             Vector256<uint> highV = Vector256.Create(high);
-            ReadOnlySpan<uint> bits = System.Runtime.InteropServices.MemoryMarshal.Cast<float, uint>(values);
-            for (; i <= bits.Length - Vector256<uint>.Count; i += Vector256<uint>.Count)
+            for (; i <= values.Length - Vector256<uint>.Count; i += Vector256<uint>.Count)
             {
-                Vector256<uint> keys = Vector256.Create(bits.Slice(i, Vector256<uint>.Count)) & mask;
+                Vector256<uint> keys = Vector256.LoadUnsafe(ref start, (nuint)i) & mask;
                 uint less = Vector256.LessThan(keys, lowV).ExtractMostSignificantBits();
                 below += BitOperations.PopCount(less);
                 uint inside = ~less & Vector256.LessThanOrEqual(keys, highV).ExtractMostSignificantBits() & 0xFFu;
                 while (inside != 0)
                 {
-                    int lane = BitOperations.TrailingZeroCount(inside);
-                    candidates.Add(values[i + lane]);
+                    candidates.Add(values[i + BitOperations.TrailingZeroCount(inside)]);
                     inside &= inside - 1;
                 }
             }
