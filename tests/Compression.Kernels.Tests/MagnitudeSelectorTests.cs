@@ -139,13 +139,14 @@ public sealed class MagnitudeSelectorTests
     [TestMethod]
     public void Channel_norms_match_double_precision_sums_on_every_axis()
     {
-        foreach (var (outer, channels, inner) in new[] { (1, 8, 100), (100, 8, 1), (3, 5, 7), (1, 1, 65_537) })
+        foreach (KernelIsa isa in KernelIsaSelector.Supported)
+        foreach (var (outer, channels, inner) in new[] { (1, 8, 100), (100, 8, 1), (3, 5, 7), (1, 1, 65_537), (7, 77, 1) })
         {
             float[] w = TestData.Gaussian(outer * channels * inner, channels);
             var l1 = new float[channels];
             var l2 = new float[channels];
-            MagnitudeSelector.L1NormPerChannel(w, outer, channels, inner, l1);
-            MagnitudeSelector.L2NormPerChannel(w, outer, channels, inner, l2);
+            ChannelNorms.Compute(w, outer, channels, inner, l1, squared: false, isa);
+            ChannelNorms.Compute(w, outer, channels, inner, l2, squared: true, isa);
             for (int c = 0; c < channels; c++)
             {
                 double s1 = 0, s2 = 0;

@@ -16,6 +16,8 @@ internal sealed class WrapperEmitter
     private const string Generic = "global::System.Collections.Generic.";
     private const string Marshal = "global::System.Runtime.InteropServices.MemoryMarshal";
 
+    private const string RunOptions = Parsing.ManifestParser.RunOptionsParameter;
+
     private readonly ModelSpec _model;
     private readonly SourceWriter _w = new();
     private readonly List<TensorSpec> _tensors;
@@ -209,16 +211,19 @@ internal sealed class WrapperEmitter
 
         foreach (var t in inputs.Where(t => t.ShapeParameterName.Length > 0))
         {
-            _w.Line("/// <param name=\"" + t.ShapeParameterName + "\">Shape of <paramref name=\"" + Bare(t.ParameterName) + "\"/> (" + Literals.Xml(DimsText(t)) + "); leave empty to infer it.</param>");
+            _w.Line("/// <param name=\"" + t.ShapeParameterName + "\">Shape of <paramref name=\"" + Bare(t.ParameterName) + "\"/> ("
+                + (t.HasRank ? Literals.Xml(DimsText(t)) + "); leave empty to infer it." : "required: the model does not declare its rank).") + "</param>");
         }
 
-        _w.Line("/// <returns>The outputs, copied into managed arrays (no native memory is kept).</returns>")
+        _w.Line("/// <param name=\"" + RunOptions + "\">Options for this run (log level, <c>Terminate</c> to cancel it from another thread), or null for the defaults.</param>")
+          .Line("/// <returns>The outputs, copied into managed arrays (no native memory is kept).</returns>")
           .Line("/// <exception cref=\"" + Sys + "ArgumentException\">A shape does not match the model's declared dims, or the data length does not match the shape.</exception>")
           .Line("/// <exception cref=\"" + Sys + "ObjectDisposedException\">The wrapper was disposed.</exception>")
           .Line("/// <exception cref=\"" + Ort + "OnnxRuntimeException\">ONNX Runtime failed to run the model.</exception>");
 
         var parameters = inputs.Select(t => InputParameterType(t) + " " + t.ParameterName)
-            .Concat(inputs.Where(t => t.ShapeParameterName.Length > 0).Select(t => Sys + "ReadOnlySpan<long> " + t.ShapeParameterName + " = default"));
+            .Concat(inputs.Where(t => t.ShapeParameterName.Length > 0).Select(t => Sys + "ReadOnlySpan<long> " + t.ShapeParameterName + " = default"))
+            .Concat([Ort + "RunOptions? " + RunOptions + " = null"]);
         _w.Open("public Result Run(" + string.Join(", ", parameters) + ")")
           .Line("ThrowIfDisposed();");
         if (inputs.Count > 0)
@@ -235,7 +240,7 @@ internal sealed class WrapperEmitter
             _w.Line("__values[" + Literals.Long(i) + "] = " + CreateInputValue(inputs[i], "__shapes[" + Literals.Long(i) + "]") + ";");
         }
 
-        _w.Line("using var __outputs = _session.Run(_runOptions, s_inputNames, __values, s_outputNames);")
+        _w.Line("using var __outputs = _session.Run(" + RunOptions + " ?? _runOptions, s_inputNames, __values, s_outputNames);")
           .Line("return new Result(global::System.Linq.Enumerable.ToArray(__outputs));")
           .Close()
           .Open("finally")

@@ -7,8 +7,10 @@ internal static class CompressionPasses
 {
     public static IReadOnlyList<ICompressionPass> All { get; } =
     [
+        new Pruning.PruningPass(),
         new EightBitQuantizationPass(),
         new Float16WeightPass(),
+        new Float16FullPass(),
     ];
 
     /// <summary>The stages <paramref name="settings"/> ask for, in pipeline order.</summary>

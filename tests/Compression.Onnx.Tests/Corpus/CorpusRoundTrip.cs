@@ -50,6 +50,8 @@ internal sealed class CorpusRoundTrip
 
     public ConcurrentBag<string> DeviatingModels { get; } = [];
 
+    public ConcurrentBag<string> NotLoadableByOnnxRuntime { get; } = [];
+
     /// <summary>Saved external-data variants, for the checker: (original, saved).</summary>
     public ConcurrentBag<(string Original, string Saved)> SavedModels { get; } = [];
 
@@ -151,9 +153,10 @@ internal sealed class CorpusRoundTrip
         {
             originalSession = new InferenceSession(corpusModel.ModelPath, options);
         }
-        catch (OnnxRuntimeException)
+        catch (OnnxRuntimeException e)
         {
             Interlocked.Increment(ref _ortCannotLoad);
+            NotLoadableByOnnxRuntime.Add($"{corpusModel.Id} ({e.Message.Split('\n')[0][..Math.Min(120, e.Message.Split('\n')[0].Length)]})");
             return;
         }
 

@@ -43,6 +43,7 @@ public sealed class CorpusTests
 
         Console.WriteLine(corpus.RuntimeSummary);
         Console.WriteLine("Deviating in ONNX Runtime (original and saved alike): " + string.Join(", ", corpus.DeviatingModels.Order(StringComparer.Ordinal)));
+        Console.WriteLine("Not loadable by ONNX Runtime (originals): " + Environment.NewLine + string.Join(Environment.NewLine, corpus.NotLoadableByOnnxRuntime.Order(StringComparer.Ordinal)));
         Assert.IsEmpty(corpus.RuntimeFailures, string.Join(Environment.NewLine, corpus.RuntimeFailures.Take(20)));
     }
 
