@@ -61,7 +61,7 @@ public sealed class CompressModel : PreparedModelTask, ICancelableTask, IDisposa
                 if (note.StartsWith(ValidationSkipped, StringComparison.Ordinal))
                 {
                     // Validation was asked for (the default) and did not happen: the user must know.
-                    Log.Log(BuildDiagnostics.ValidationSkipped(model.Include, note[ValidationSkipped.Length..], model.SourcePath));
+                    Log.LogDiagnostic(BuildDiagnostics.ValidationSkipped(model.Include, note[ValidationSkipped.Length..], model.SourcePath));
                 }
                 else
                 {
@@ -72,7 +72,7 @@ public sealed class CompressModel : PreparedModelTask, ICancelableTask, IDisposa
         catch (CompressionException e)
         {
             Forget(paths);
-            Log.Log(e, model.SourcePath);
+            Log.LogDiagnostic(e, model.SourcePath);
         }
         catch (OperationCanceledException)
         {
@@ -83,7 +83,7 @@ public sealed class CompressModel : PreparedModelTask, ICancelableTask, IDisposa
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             Forget(paths);
-            Log.Log(BuildDiagnostics.IoFailure(model.Include, paths.Compressed, e.Message, model.SourcePath));
+            Log.LogDiagnostic(BuildDiagnostics.IoFailure(model.Include, paths.Compressed, e.Message, model.SourcePath));
         }
 
         return !Log.HasLoggedErrors;
