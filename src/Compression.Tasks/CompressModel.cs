@@ -1,3 +1,4 @@
+using System.Globalization;
 using Compression.Onnx;
 using Compression.Onnx.IO;
 using Compression.Tasks.Diagnostics;
@@ -56,6 +57,15 @@ public sealed class CompressModel : PreparedModelTask, ICancelableTask, IDisposa
             File.SetLastWriteTimeUtc(paths.Report, DateTime.UtcNow);
 
             Log.LogMessage(MessageImportance.High, line);
+            foreach (OutputDeviation output in report.Validation?.Outputs ?? [])
+            {
+                Log.LogMessage(
+                    MessageImportance.Normal,
+                    string.Create(
+                        CultureInfo.InvariantCulture,
+                        $"{Path.GetFileName(model.SourcePath)}: output '{output.Name}': max |d| {output.MaxAbsoluteDifference:G3}, mean |d| {output.MeanAbsoluteDifference:G3}, cosine {output.CosineSimilarity:0.######} over {output.ElementCount} values"));
+            }
+
             foreach (string note in report.Notes)
             {
                 if (note.StartsWith(ValidationSkipped, StringComparison.Ordinal))

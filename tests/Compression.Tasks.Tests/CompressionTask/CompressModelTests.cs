@@ -144,6 +144,12 @@ public sealed class CompressModelTests
         string line = engine.Messages.Single(m => m.Message!.StartsWith("vad.onnx -> ", StringComparison.Ordinal)).Message!;
         StringAssert.Contains(line, "max |d|");
         StringAssert.Contains(line, "over 2 inputs");
+        foreach (string output in new[] { "output", "stateN" })
+        {
+            Assert.IsTrue(
+                engine.Messages.Any(m => m.Message!.StartsWith($"vad.onnx: output '{output}': max |d| ", StringComparison.Ordinal) && m.Message.Contains("cosine", StringComparison.Ordinal)),
+                "deviation and cosine per output: " + output);
+        }
     }
 
     /// <summary>The sanity check, then the compression of its single prepared item, as the targets do.</summary>
