@@ -6,13 +6,13 @@ using System.Runtime.Intrinsics.X86;
 namespace Compression.Kernels;
 
 /// <summary>
-/// Transposes a row-major byte matrix <c>[rows, columns]</c> (row stride <c>columns</c>) into per-column runs:
+/// Transposes a row-major byte matrix <c>[rows, columns]</c> (row stride <c>sourceStride</c>) into per-column runs:
 /// column <c>c</c> goes to <c>destination[c * columnStride + r]</c>. 16x16 tiles use SSE2 unpacks (4 stages of
 /// byte/word/dword/qword interleaves); other sizes and machines use the scalar loop.
 /// </summary>
 internal static class ByteTranspose
 {
-    public static void Transpose(ReadOnlySpan<byte> source, int rows, int columns, Span<byte> destination, int columnStride, KernelIsa isa)
+    public static void Transpose(ReadOnlySpan<byte> source, int sourceStride, int rows, int columns, Span<byte> destination, int columnStride, KernelIsa isa)
     {
         int doneColumns = 0;
         if (isa != KernelIsa.Scalar && Sse2.IsSupported && rows % 16 == 0)
@@ -21,7 +21,7 @@ internal static class ByteTranspose
             {
                 for (int r = 0; r < rows; r += 16)
                 {
-                    Tile16(ref Unsafe.Add(ref MemoryMarshal.GetReference(source), (r * columns) + doneColumns), columns, ref Unsafe.Add(ref MemoryMarshal.GetReference(destination), (doneColumns * columnStride) + r), columnStride);
+                    Tile16(ref Unsafe.Add(ref MemoryMarshal.GetReference(source), (r * sourceStride) + doneColumns), sourceStride, ref Unsafe.Add(ref MemoryMarshal.GetReference(destination), (doneColumns * columnStride) + r), columnStride);
                 }
             }
         }
@@ -31,7 +31,7 @@ internal static class ByteTranspose
             Span<byte> target = destination.Slice(c * columnStride, rows);
             for (int r = 0; r < rows; r++)
             {
-                target[r] = source[(r * columns) + c];
+                target[r] = source[(r * sourceStride) + c];
             }
         }
     }

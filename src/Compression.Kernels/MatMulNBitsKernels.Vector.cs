@@ -30,6 +30,39 @@ internal static partial class MatMulNBitsKernels
         }
     }
 
+    /// <summary>low[i] = packed[i] &amp; 0xF, high[i] = packed[i] &gt;&gt; 4.</summary>
+    private static void SplitNibbles(ReadOnlySpan<byte> packed, Span<byte> low, Span<byte> high, KernelIsa isa)
+    {
+        int done = isa switch
+        {
+            KernelIsa.Vector512 => SplitNibbles512(packed, low, high),
+            KernelIsa.Vector256 => SplitNibbles256(packed, low, high),
+            KernelIsa.Vector128 => SplitNibbles128(packed, low, high),
+            _ => 0,
+        };
+        for (int i = done; i < packed.Length; i++)
+        {
+            low[i] = (byte)(packed[i] & 0xF);
+            high[i] = (byte)(packed[i] >> 4);
+        }
+    }
+
+    /// <summary>destination[i] = (q[i] - zeroPoint[i]) * scale[i].</summary>
+    private static void DequantizeRow(ReadOnlySpan<byte> levels, ReadOnlySpan<float> scale, ReadOnlySpan<float> zeroPoint, Span<float> destination, KernelIsa isa)
+    {
+        int done = isa switch
+        {
+            KernelIsa.Vector512 => DequantizeRow512(levels, scale, zeroPoint, destination),
+            KernelIsa.Vector256 => DequantizeRow256(levels, scale, zeroPoint, destination),
+            KernelIsa.Vector128 => DequantizeRow128(levels, scale, zeroPoint, destination),
+            _ => 0,
+        };
+        for (int i = done; i < levels.Length; i++)
+        {
+            destination[i] = (levels[i] - (int)zeroPoint[i]) * scale[i];
+        }
+    }
+
     /// <summary>Folds one row into per-column min/max with MLAS's `v &lt; min` / `v &gt; max` scan (NaN never enters).</summary>
     private static void FoldRange(ReadOnlySpan<float> row, Span<float> min, Span<float> max, KernelIsa isa)
     {
@@ -418,6 +451,123 @@ internal static partial class MatMulNBitsKernels
             scale.StoreUnsafe(ref mn, i);
             (Vector128.Create(1f) / scale & ~Vector128.Equals(scale, zero)).StoreUnsafe(ref r, i);
             zp.StoreUnsafe(ref z, i);
+        }
+
+        return (int)i;
+    }
+
+    private static int SplitNibbles512(ReadOnlySpan<byte> packed, Span<byte> low, Span<byte> high)
+    {
+        ref byte p = ref MemoryMarshal.GetReference(packed);
+        ref byte l = ref MemoryMarshal.GetReference(low);
+        ref byte h = ref MemoryMarshal.GetReference(high);
+        nuint n = (nuint)packed.Length;
+        nuint i = 0;
+        for (; i + (nuint)Vector512<byte>.Count <= n; i += (nuint)Vector512<byte>.Count)
+        {
+            var v = Vector512.LoadUnsafe(ref p, i);
+            (v & Vector512.Create((byte)0x0F)).StoreUnsafe(ref l, i);
+            (v >> 4).StoreUnsafe(ref h, i);
+        }
+
+        return (int)i;
+    }
+
+    private static int DequantizeRow512(ReadOnlySpan<byte> levels, ReadOnlySpan<float> scale, ReadOnlySpan<float> zeroPoint, Span<float> destination)
+    {
+        ref byte q = ref MemoryMarshal.GetReference(levels);
+        ref float s = ref MemoryMarshal.GetReference(scale);
+        ref float z = ref MemoryMarshal.GetReference(zeroPoint);
+        ref float d = ref MemoryMarshal.GetReference(destination);
+        nuint n = (nuint)levels.Length;
+        nuint i = 0;
+        for (; i + (4 * 16) <= n; i += 4 * 16)
+        {
+            var (lower, upper) = Vector512.Widen(Vector512.LoadUnsafe(ref q, i));
+            var (a, b) = Vector512.Widen(lower.AsInt16());
+            var (c, e) = Vector512.Widen(upper.AsInt16());
+            ((Vector512.ConvertToSingle(a) - Vector512.LoadUnsafe(ref z, i)) * Vector512.LoadUnsafe(ref s, i)).StoreUnsafe(ref d, i);
+            ((Vector512.ConvertToSingle(b) - Vector512.LoadUnsafe(ref z, i + 16)) * Vector512.LoadUnsafe(ref s, i + 16)).StoreUnsafe(ref d, i + 16);
+            ((Vector512.ConvertToSingle(c) - Vector512.LoadUnsafe(ref z, i + (2 * 16))) * Vector512.LoadUnsafe(ref s, i + (2 * 16))).StoreUnsafe(ref d, i + (2 * 16));
+            ((Vector512.ConvertToSingle(e) - Vector512.LoadUnsafe(ref z, i + (3 * 16))) * Vector512.LoadUnsafe(ref s, i + (3 * 16))).StoreUnsafe(ref d, i + (3 * 16));
+        }
+
+        return (int)i;
+    }
+
+    private static int SplitNibbles256(ReadOnlySpan<byte> packed, Span<byte> low, Span<byte> high)
+    {
+        ref byte p = ref MemoryMarshal.GetReference(packed);
+        ref byte l = ref MemoryMarshal.GetReference(low);
+        ref byte h = ref MemoryMarshal.GetReference(high);
+        nuint n = (nuint)packed.Length;
+        nuint i = 0;
+        for (; i + (nuint)Vector256<byte>.Count <= n; i += (nuint)Vector256<byte>.Count)
+        {
+            var v = Vector256.LoadUnsafe(ref p, i);
+            (v & Vector256.Create((byte)0x0F)).StoreUnsafe(ref l, i);
+            (v >> 4).StoreUnsafe(ref h, i);
+        }
+
+        return (int)i;
+    }
+
+    private static int DequantizeRow256(ReadOnlySpan<byte> levels, ReadOnlySpan<float> scale, ReadOnlySpan<float> zeroPoint, Span<float> destination)
+    {
+        ref byte q = ref MemoryMarshal.GetReference(levels);
+        ref float s = ref MemoryMarshal.GetReference(scale);
+        ref float z = ref MemoryMarshal.GetReference(zeroPoint);
+        ref float d = ref MemoryMarshal.GetReference(destination);
+        nuint n = (nuint)levels.Length;
+        nuint i = 0;
+        for (; i + (4 * 8) <= n; i += 4 * 8)
+        {
+            var (lower, upper) = Vector256.Widen(Vector256.LoadUnsafe(ref q, i));
+            var (a, b) = Vector256.Widen(lower.AsInt16());
+            var (c, e) = Vector256.Widen(upper.AsInt16());
+            ((Vector256.ConvertToSingle(a) - Vector256.LoadUnsafe(ref z, i)) * Vector256.LoadUnsafe(ref s, i)).StoreUnsafe(ref d, i);
+            ((Vector256.ConvertToSingle(b) - Vector256.LoadUnsafe(ref z, i + 8)) * Vector256.LoadUnsafe(ref s, i + 8)).StoreUnsafe(ref d, i + 8);
+            ((Vector256.ConvertToSingle(c) - Vector256.LoadUnsafe(ref z, i + (2 * 8))) * Vector256.LoadUnsafe(ref s, i + (2 * 8))).StoreUnsafe(ref d, i + (2 * 8));
+            ((Vector256.ConvertToSingle(e) - Vector256.LoadUnsafe(ref z, i + (3 * 8))) * Vector256.LoadUnsafe(ref s, i + (3 * 8))).StoreUnsafe(ref d, i + (3 * 8));
+        }
+
+        return (int)i;
+    }
+
+    private static int SplitNibbles128(ReadOnlySpan<byte> packed, Span<byte> low, Span<byte> high)
+    {
+        ref byte p = ref MemoryMarshal.GetReference(packed);
+        ref byte l = ref MemoryMarshal.GetReference(low);
+        ref byte h = ref MemoryMarshal.GetReference(high);
+        nuint n = (nuint)packed.Length;
+        nuint i = 0;
+        for (; i + (nuint)Vector128<byte>.Count <= n; i += (nuint)Vector128<byte>.Count)
+        {
+            var v = Vector128.LoadUnsafe(ref p, i);
+            (v & Vector128.Create((byte)0x0F)).StoreUnsafe(ref l, i);
+            (v >> 4).StoreUnsafe(ref h, i);
+        }
+
+        return (int)i;
+    }
+
+    private static int DequantizeRow128(ReadOnlySpan<byte> levels, ReadOnlySpan<float> scale, ReadOnlySpan<float> zeroPoint, Span<float> destination)
+    {
+        ref byte q = ref MemoryMarshal.GetReference(levels);
+        ref float s = ref MemoryMarshal.GetReference(scale);
+        ref float z = ref MemoryMarshal.GetReference(zeroPoint);
+        ref float d = ref MemoryMarshal.GetReference(destination);
+        nuint n = (nuint)levels.Length;
+        nuint i = 0;
+        for (; i + (4 * 4) <= n; i += 4 * 4)
+        {
+            var (lower, upper) = Vector128.Widen(Vector128.LoadUnsafe(ref q, i));
+            var (a, b) = Vector128.Widen(lower.AsInt16());
+            var (c, e) = Vector128.Widen(upper.AsInt16());
+            ((Vector128.ConvertToSingle(a) - Vector128.LoadUnsafe(ref z, i)) * Vector128.LoadUnsafe(ref s, i)).StoreUnsafe(ref d, i);
+            ((Vector128.ConvertToSingle(b) - Vector128.LoadUnsafe(ref z, i + 4)) * Vector128.LoadUnsafe(ref s, i + 4)).StoreUnsafe(ref d, i + 4);
+            ((Vector128.ConvertToSingle(c) - Vector128.LoadUnsafe(ref z, i + (2 * 4))) * Vector128.LoadUnsafe(ref s, i + (2 * 4))).StoreUnsafe(ref d, i + (2 * 4));
+            ((Vector128.ConvertToSingle(e) - Vector128.LoadUnsafe(ref z, i + (3 * 4))) * Vector128.LoadUnsafe(ref s, i + (3 * 4))).StoreUnsafe(ref d, i + (3 * 4));
         }
 
         return (int)i;

@@ -1,5 +1,7 @@
 using System.Buffers;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace Compression.Kernels;
 
@@ -8,12 +10,12 @@ namespace Compression.Kernels;
 /// Work is done one K-band of <c>blockSize</c> rows at a time: the band is transposed into a small
 /// column-major scratch (<c>[N, blockSize]</c> chunks), so every block is a contiguous run.
 /// </summary>
-internal static partial class MatMulNBitsKernels
+internal static unsafe partial class MatMulNBitsKernels
 {
     /// <summary>Clip ratios tried by <see cref="BlockScaleRule.ClipSearch"/>: 1.00 down to 0.62 in steps of 0.02.</summary>
     internal const int ClipCandidates = 20;
 
-    public static void Quantize(ReadOnlySpan<float> weight, int k, int n, int blockSize, bool symmetric, Span<byte> packed, Span<float> scales, Span<byte> zeroPoints, BlockScaleRule rule, KernelIsa isa)
+    public static void Quantize(ReadOnlySpan<float> weight, int k, int n, int blockSize, bool symmetric, Span<byte> packed, Span<float> scales, Span<byte> zeroPoints, BlockScaleRule rule, KernelIsa isa, bool parallel = false)
     {
         int blocks = CheckShape(weight.Length, k, n, blockSize);
         int blockBytes = blockSize / 2;
@@ -49,9 +51,37 @@ internal static partial class MatMulNBitsKernels
         {
             QuantizeColumns(weight, k, n, blockSize, blocks, symmetric, packed, scales, zeroPoints, rule);
         }
+        else if (parallel && ParallelChunks.IsWorthSplitting(weight.Length) && blocks > BandsPerTask)
+        {
+            QuantizeBandsParallel(weight, k, n, blockSize, blocks, symmetric, packed, scales, zeroPoints, rule, isa);
+        }
         else
         {
-            QuantizeBands(weight, k, n, blockSize, blocks, symmetric, packed, scales, zeroPoints, rule, isa);
+            QuantizeBands(weight, k, n, blockSize, blocks, symmetric, packed, scales, zeroPoints, rule, 0, blocks, isa);
+        }
+    }
+
+    /// <summary>Bands per parallel task: even, so two bands sharing a packed zero-point byte stay in one task.</summary>
+    private const int BandsPerTask = 8;
+
+    private static unsafe void QuantizeBandsParallel(ReadOnlySpan<float> weight, int k, int n, int blockSize, int blocks, bool symmetric, Span<byte> packed, Span<float> scales, Span<byte> zeroPoints, BlockScaleRule rule, KernelIsa isa)
+    {
+        int tasks = (blocks + BandsPerTask - 1) / BandsPerTask;
+        fixed (float* w = weight)
+        fixed (byte* p = packed)
+        fixed (float* s = scales)
+        fixed (byte* z = zeroPoints)
+        {
+            nint wa = (nint)w, pa = (nint)p, sa = (nint)s, za = (nint)z;
+            int weightLength = weight.Length, packedLength = packed.Length, scaleLength = scales.Length, zeroLength = zeroPoints.Length;
+            Parallel.For(0, tasks, t =>
+            {
+                int first = t * BandsPerTask;
+                QuantizeBands(
+                    new ReadOnlySpan<float>((float*)wa, weightLength), k, n, blockSize, blocks, symmetric,
+                    new Span<byte>((byte*)pa, packedLength), new Span<float>((float*)sa, scaleLength), new Span<byte>((byte*)za, zeroLength),
+                    rule, first, Math.Min(blocks, first + BandsPerTask), isa);
+            });
         }
     }
 
@@ -90,7 +120,7 @@ internal static partial class MatMulNBitsKernels
     /// the quantization and the nibble packing all run along N with one lane per column; only the final
     /// [blockSize/2, N] to [N, blockSize/2] byte transpose is scalar. The band stays in cache between its two reads.
     /// </summary>
-    private static void QuantizeBands(ReadOnlySpan<float> weight, int k, int n, int blockSize, int blocks, bool symmetric, Span<byte> packed, Span<float> scales, Span<byte> zeroPoints, BlockScaleRule rule, KernelIsa isa)
+    private static void QuantizeBands(ReadOnlySpan<float> weight, int k, int n, int blockSize, int blocks, bool symmetric, Span<byte> packed, Span<float> scales, Span<byte> zeroPoints, BlockScaleRule rule, int firstBand, int endBand, KernelIsa isa)
     {
         int blockBytes = blockSize / 2;
         int zeroPointRow = (blocks + 1) / 2;
@@ -105,7 +135,7 @@ internal static partial class MatMulNBitsKernels
             Span<byte> tile = byteScratch.AsSpan(0, blockSize * n);
             Span<byte> combined = byteScratch.AsSpan(blockSize * n, blockBytes * n);
             Span<float> column = stackalloc float[blockSize];
-            for (int b = 0; b < blocks; b++)
+            for (int b = firstBand; b < endBand; b++)
             {
                 int start = b * blockSize;
                 int rows = Math.Min(blockSize, k - start);
@@ -121,7 +151,7 @@ internal static partial class MatMulNBitsKernels
                     for (int c = 0; c < n; c++)
                     {
                         GatherColumn(weight, n, start, c, column[..rows]);
-                        var (scale, zp) = SearchParameters(column[..rows], symmetric);
+                        var (scale, zp) = SearchParameters(column[..rows], symmetric, isa);
                         min[c] = scale;
                         reciprocal[c] = scale != 0f ? 1f / scale : 0f;
                         zeroPoint[c] = zp;
@@ -154,7 +184,7 @@ internal static partial class MatMulNBitsKernels
                     CombineNibbles(tile.Slice(2 * j * n, n), tile.Slice(((2 * j) + 1) * n, n), combined.Slice(j * n, n), isa);
                 }
 
-                ByteTranspose.Transpose(combined, blockBytes, n, packed[(b * blockBytes)..], blocks * blockBytes, isa);
+                ByteTranspose.Transpose(combined, n, blockBytes, n, packed[(b * blockBytes)..], blocks * blockBytes, isa);
             }
         }
         finally
@@ -192,12 +222,27 @@ internal static partial class MatMulNBitsKernels
             ThrowHelper.LengthMismatch(nameof(zeroPoints));
         }
 
+        if (isa == KernelIsa.Scalar)
+        {
+            DequantizeColumns(packed, scales, zeroPoints, k, n, blockSize, blocks, weight);
+        }
+        else
+        {
+            DequantizeBands(packed, scales, zeroPoints, k, n, blockSize, blocks, weight, isa);
+        }
+    }
+
+    /// <summary>The scalar reference: one column block at a time, written with stride N.</summary>
+    private static void DequantizeColumns(ReadOnlySpan<byte> packed, ReadOnlySpan<float> scales, ReadOnlySpan<byte> zeroPoints, int k, int n, int blockSize, int blocks, Span<float> weight)
+    {
+        int blockBytes = blockSize / 2;
+        int zeroPointRow = (blocks + 1) / 2;
         for (int col = 0; col < n; col++)
         {
             for (int b = 0; b < blocks; b++)
             {
                 float scale = scales[(col * blocks) + b];
-                int zp = zeroPoints.IsEmpty ? 8 : (zeroPoints[(col * zeroPointRow) + (b >> 1)] >> ((b & 1) << 2)) & 0xF;
+                int zp = ZeroPointOf(zeroPoints, zeroPointRow, col, b);
                 ReadOnlySpan<byte> source = packed.Slice(((col * blocks) + b) * blockBytes, blockBytes);
                 int start = b * blockSize;
                 int length = Math.Min(blockSize, k - start);
@@ -208,14 +253,65 @@ internal static partial class MatMulNBitsKernels
                 }
             }
         }
-
-        _ = isa;
     }
+
+    /// <summary>The vector path: per band, transpose the packed bytes back to rows over N, split the nibbles, and
+    /// dequantize whole rows with per-column scale and zero point.</summary>
+    private static void DequantizeBands(ReadOnlySpan<byte> packed, ReadOnlySpan<float> scales, ReadOnlySpan<byte> zeroPoints, int k, int n, int blockSize, int blocks, Span<float> weight, KernelIsa isa)
+    {
+        int blockBytes = blockSize / 2;
+        int zeroPointRow = (blocks + 1) / 2;
+        float[] floatScratch = ArrayPool<float>.Shared.Rent(Math.Max(1, 2 * n));
+        byte[] byteScratch = ArrayPool<byte>.Shared.Rent(Math.Max(1, 3 * n * blockBytes));
+        try
+        {
+            Span<float> scale = floatScratch.AsSpan(0, n);
+            Span<float> zeroPoint = floatScratch.AsSpan(n, n);
+            Span<byte> combined = byteScratch.AsSpan(0, blockBytes * n);
+            Span<byte> levels = byteScratch.AsSpan(blockBytes * n, 2 * blockBytes * n);
+            for (int b = 0; b < blocks; b++)
+            {
+                for (int c = 0; c < n; c++)
+                {
+                    scale[c] = scales[(c * blocks) + b];
+                    zeroPoint[c] = ZeroPointOf(zeroPoints, zeroPointRow, c, b);
+                }
+
+                ByteTranspose.Transpose(packed[(b * blockBytes)..], blocks * blockBytes, n, blockBytes, combined, n, isa);
+                int start = b * blockSize;
+                int rows = Math.Min(blockSize, k - start);
+                for (int j = 0; 2 * j < rows; j++)
+                {
+                    SplitNibbles(combined.Slice(j * n, n), levels.Slice(2 * j * n, n), levels.Slice(((2 * j) + 1) * n, n), isa);
+                }
+
+                for (int r = 0; r < rows; r++)
+                {
+                    DequantizeRow(levels.Slice(r * n, n), scale, zeroPoint, weight.Slice((start + r) * n, n), isa);
+                }
+            }
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(floatScratch);
+            ArrayPool<byte>.Shared.Return(byteScratch);
+        }
+    }
+
+    private static int ZeroPointOf(ReadOnlySpan<byte> zeroPoints, int zeroPointRow, int column, int block) =>
+        zeroPoints.IsEmpty ? 8 : (zeroPoints[(column * zeroPointRow) + (block >> 1)] >> ((block & 1) << 2)) & 0xF;
+
 
     /// <summary>MLAS <c>range2scale</c>/<c>range2scalezp</c> on the block's range shrunk by <paramref name="ratio"/>.</summary>
     internal static (float Scale, int ZeroPoint) Parameters(ReadOnlySpan<float> values, bool symmetric, float ratio)
     {
-        // MLAS scans with `<`/`>` from +/-FLT_MAX, so NaN never enters the range.
+        var (min, max) = Range(values);
+        return FromRange(min * ratio, max * ratio, symmetric);
+    }
+
+    /// <summary>MLAS's block range: scanned with `&lt;`/`&gt;` from +/-FLT_MAX, so NaN never enters it.</summary>
+    internal static (float Min, float Max) Range(ReadOnlySpan<float> values)
+    {
         float min = float.MaxValue;
         float max = -float.MaxValue;
         foreach (float v in values)
@@ -231,7 +327,7 @@ internal static partial class MatMulNBitsKernels
             }
         }
 
-        return FromRange(min * ratio, max * ratio, symmetric);
+        return (min, max);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -281,16 +377,21 @@ internal static partial class MatMulNBitsKernels
         }
     }
 
-    /// <summary>The clip ratio (and so scale and zero point) with the least squared error over the block.</summary>
-    internal static (float Scale, int ZeroPoint) SearchParameters(ReadOnlySpan<float> values, bool symmetric)
+    /// <summary>
+    /// The clip ratio (and so scale and zero point) with the least squared error over the block, then up to
+    /// <see cref="RefitSteps"/> least-squares refits of the scale for the chosen levels
+    /// (<c>s = sum(x (q - z)) / sum((q - z)^2)</c>), each kept only if it lowers the error.
+    /// </summary>
+    internal static (float Scale, int ZeroPoint) SearchParameters(ReadOnlySpan<float> values, bool symmetric, KernelIsa isa = KernelIsa.Scalar)
     {
-        var best = Parameters(values, symmetric, 1f);
-        double bestError = BlockError(values, best.Scale, best.ZeroPoint);
+        var (min, max) = Range(values);
+        var best = FromRange(min, max, symmetric);
+        double bestError = BlockError(values, best.Scale, best.ZeroPoint, isa);
         for (int c = 1; c < ClipCandidates && bestError > 0; c++)
         {
             float ratio = 1f - (0.02f * c);
-            var candidate = Parameters(values, symmetric, ratio);
-            double error = BlockError(values, candidate.Scale, candidate.ZeroPoint);
+            var candidate = FromRange(min * ratio, max * ratio, symmetric);
+            double error = BlockError(values, candidate.Scale, candidate.ZeroPoint, isa);
             if (error < bestError)
             {
                 best = candidate;
@@ -298,14 +399,67 @@ internal static partial class MatMulNBitsKernels
             }
         }
 
+        if (symmetric)
+        {
+            // MLAS maps the largest magnitude to level -8; mapping it to +7 instead (a 8/7 coarser step with no
+            // clipping on the other side) is sometimes better.
+            float m = best.Scale * -8f;
+            for (int c = 0; c < ClipCandidates && bestError > 0; c++)
+            {
+                float scale = (1f - (0.02f * c)) * m / 7f;
+                double error = BlockError(values, scale, 8, isa);
+                if (error < bestError)
+                {
+                    best = (scale, 8);
+                    bestError = error;
+                }
+            }
+        }
+        else
+        {
+            // Neighbouring zero points with the scale refitted for them.
+            int center = best.ZeroPoint;
+            foreach (int zp in new[] { center - 1, center + 1 })
+            {
+                if (zp is < 0 or > 15)
+                {
+                    continue;
+                }
+
+                float scale = RefitScale(values, best.Scale, zp);
+                double error = float.IsFinite(scale) && scale != 0f ? BlockError(values, scale, zp, isa) : double.PositiveInfinity;
+                if (error < bestError)
+                {
+                    best = (scale, zp);
+                    bestError = error;
+                }
+            }
+        }
+
+        for (int step = 0; step < RefitSteps && bestError > 0; step++)
+        {
+            float refit = RefitScale(values, best.Scale, best.ZeroPoint);
+            double error = float.IsFinite(refit) && refit != 0f ? BlockError(values, refit, best.ZeroPoint, isa) : double.PositiveInfinity;
+            if (!(error < bestError))
+            {
+                break;
+            }
+
+            best = (refit, best.ZeroPoint);
+            bestError = error;
+        }
+
         return best;
     }
 
-    /// <summary>Sum of squared dequantization errors of the block (NaN elements skipped).</summary>
-    internal static double BlockError(ReadOnlySpan<float> values, float scale, int zeroPoint)
+    /// <summary>Least-squares scale refits tried after the clip search.</summary>
+    internal const int RefitSteps = 3;
+
+    /// <summary>The scale minimising the squared error for the levels <paramref name="scale"/> gives (levels fixed).</summary>
+    private static float RefitScale(ReadOnlySpan<float> values, float scale, int zeroPoint)
     {
         float reciprocal = scale != 0f ? 1f / scale : 0f;
-        double sum = 0;
+        double numerator = 0, denominator = 0;
         foreach (float v in values)
         {
             if (float.IsNaN(v))
@@ -313,11 +467,63 @@ internal static partial class MatMulNBitsKernels
                 continue;
             }
 
-            float d = ((QuantizeOne(v, reciprocal, zeroPoint) - zeroPoint) * scale) - v;
-            sum += (double)d * d;
+            int level = QuantizeOne(v, reciprocal, zeroPoint) - zeroPoint;
+            numerator += (double)v * level;
+            denominator += (double)level * level;
         }
 
-        return sum;
+        return denominator == 0 ? 0f : (float)(numerator / denominator);
+    }
+
+    /// <summary>
+    /// Sum of squared dequantization errors of the block (NaN elements skipped), in float over 8 interleaved lanes
+    /// (element i in lane i % 8) summed in lane order at the end. The vector path (Vector256) and the scalar path
+    /// do the same float operations in the same order, so every machine picks the same candidate.
+    /// </summary>
+    internal static double BlockError(ReadOnlySpan<float> values, float scale, int zeroPoint, KernelIsa isa = KernelIsa.Scalar)
+    {
+        float reciprocal = scale != 0f ? 1f / scale : 0f;
+        Span<float> lanes = stackalloc float[8];
+        lanes.Clear();
+        int i = 0;
+        if (isa is KernelIsa.Vector256 or KernelIsa.Vector512 && Vector256.IsHardwareAccelerated && values.Length >= 8)
+        {
+            var r = Vector256.Create(reciprocal);
+            var z = Vector256.Create((float)zeroPoint);
+            var s = Vector256.Create(scale);
+            var sum = Vector256<float>.Zero;
+            ref float x = ref MemoryMarshal.GetReference(values);
+            for (; i + 8 <= values.Length; i += 8)
+            {
+                var v = Vector256.LoadUnsafe(ref x, (nuint)i);
+                var q = Vector256.ConvertToSingle(QuantizeMlas(v, r, z));
+                var d = ((q - z) * s) - v;
+                d &= Vector256.Equals(v, v);
+                sum += d * d;
+            }
+
+            sum.CopyTo(lanes);
+        }
+
+        for (; i < values.Length; i++)
+        {
+            float v = values[i];
+            if (float.IsNaN(v))
+            {
+                continue;
+            }
+
+            float d = ((QuantizeOne(v, reciprocal, zeroPoint) - zeroPoint) * scale) - v;
+            lanes[i & 7] += d * d;
+        }
+
+        double total = 0;
+        foreach (float lane in lanes)
+        {
+            total += lane;
+        }
+
+        return total;
     }
 
     private static int CheckShape(int length, int k, int n, int blockSize)

@@ -133,6 +133,14 @@ public sealed class DiagnosticsTests
     }
 
     [TestMethod]
+    public void AnInputNamedLikeRunsOwnParameterIsRenamed()
+    {
+        var manifest = Tiny.Replace("{ \"name\": \"x\",", "{ \"name\": \"run_options\",");
+        var d = SingleDiagnostic(manifest, "CMP3007", generates: true);
+        Assert.Contains("exposed as 'runOptions2'", d.GetMessage(System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    [TestMethod]
     public void TwoModelsForOneClassAreCmp3008AndTheFirstByPathIsKept()
     {
         var other = Tiny.Replace("models/tiny.onnx", "models/other/tiny.onnx");

@@ -94,7 +94,18 @@ public sealed class VadTests
                             vad.Dispose();
                             vad.Run(window, new float[256], 16000, inputShape: new long[] { 1, 512 });
                             break;
+                        case 7:
+                            using (var cancelled = new RunOptions { Terminate = true })
+                            {
+                                vad.Run(window, new float[256], 16000, inputShape: new long[] { 1, 512 }, runOptions: cancelled);
+                            }
+
+                            break;
                     }
+                }
+                catch (OnnxRuntimeException e)
+                {
+                    return e.GetType().Name + "||" + e.Message;
                 }
                 catch (ArgumentException e)
                 {
@@ -226,6 +237,7 @@ public sealed class VadTests
     [DataRow(4, "ArgumentException|stateShape|state float[2, ?, 128] has rank 3, but the shape [2, 128] has rank 2.")]
     [DataRow(5, "ArgumentException|state|state float[2, ?, 128] needs Float elements, but state holds Double.")]
     [DataRow(6, "ObjectDisposedException||Cannot access a disposed object.")]
+    [DataRow(7, "OnnxRuntimeException||[ErrorCode:Fail] Exiting due to terminate flag being set to true.")]
     public void BadArgumentsGiveClearExceptionsBeforeTheRuntimeRuns(int which, string expected)
     {
         var actual = Wrapper.Value.Call<string>("Failure", Model, which);

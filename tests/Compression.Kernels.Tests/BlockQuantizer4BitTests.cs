@@ -159,6 +159,53 @@ public sealed class BlockQuantizer4BitTests
     }
 
     [TestMethod]
+    public void MatMulNBits_dequantize_paths_agree_bit_for_bit()
+    {
+        foreach (var (k, n, block) in Shapes)
+        {
+            foreach (bool symmetric in new[] { true, false })
+            {
+                float[] b = TestData.GaussianWithOutliers(k * n, k * n);
+                int blocks = (k + block - 1) / block;
+                var packed = new byte[n * blocks * block / 2];
+                var scales = new float[n * blocks];
+                var zps = symmetric ? [] : new byte[n * ((blocks + 1) / 2)];
+                BlockQuantizer4Bit.QuantizeMatMulNBits(b, k, n, block, symmetric, packed, scales, zps);
+                var reference = new float[b.Length];
+                MatMulNBitsKernels.Dequantize(packed, scales, zps, k, n, block, reference, KernelIsa.Scalar);
+                foreach (KernelIsa isa in TestData.VectorIsas)
+                {
+                    var actual = new float[b.Length];
+                    MatMulNBitsKernels.Dequantize(packed, scales, zps, k, n, block, actual, isa);
+                    CollectionAssert.AreEqual(reference, actual, $"{isa} K={k} N={n} block={block} symmetric={symmetric}");
+                }
+            }
+        }
+    }
+
+    [TestMethod]
+    public void Parallel_MatMulNBits_is_identical_to_serial()
+    {
+        const int K = 4136, N = 520, Block = 32;
+        float[] b = TestData.GaussianWithOutliers(K * N, 77);
+        int blocks = (K + Block - 1) / Block;
+        foreach (bool symmetric in new[] { true, false })
+        {
+            var packed = new byte[N * blocks * Block / 2];
+            var scales = new float[N * blocks];
+            var zps = symmetric ? [] : new byte[N * ((blocks + 1) / 2)];
+            var packed2 = new byte[packed.Length];
+            var scales2 = new float[scales.Length];
+            var zps2 = new byte[zps.Length];
+            BlockQuantizer4Bit.QuantizeMatMulNBits(b, K, N, Block, symmetric, packed, scales, zps);
+            BlockQuantizer4Bit.QuantizeMatMulNBitsParallel(b, K, N, Block, symmetric, packed2, scales2, zps2);
+            Assert.IsTrue(packed.AsSpan().SequenceEqual(packed2));
+            Assert.IsTrue(scales.AsSpan().SequenceEqual(scales2));
+            Assert.IsTrue(zps.AsSpan().SequenceEqual(zps2));
+        }
+    }
+
+    [TestMethod]
     public void Padding_past_K_is_zero_and_symmetric_writes_no_zero_points()
     {
         float[] b = TestData.Gaussian(40 * 2, 1);
@@ -205,6 +252,33 @@ public sealed class BlockQuantizer4BitTests
         }
     }
 
+    [TestMethod]
+    public void Clip_search_picks_the_same_parameters_on_every_path()
+    {
+        foreach (var (k, n, block) in new[] { (256, 40, 32), (100, 17, 64), (64, 3, 16) })
+        {
+            float[] b = TestData.GaussianWithOutliers(k * n, 99);
+            b[5] = float.NaN;
+            int blocks = (k + block - 1) / block;
+            foreach (bool symmetric in new[] { true, false })
+            {
+                byte[]? expectedPacked = null;
+                float[]? expectedScales = null;
+                foreach (KernelIsa isa in KernelIsaSelector.Supported)
+                {
+                    var packed = new byte[n * blocks * block / 2];
+                    var scales = new float[n * blocks];
+                    var zps = symmetric ? [] : new byte[n * ((blocks + 1) / 2)];
+                    MatMulNBitsKernels.Quantize(b, k, n, block, symmetric, packed, scales, zps, BlockScaleRule.ClipSearch, isa);
+                    expectedPacked ??= packed;
+                    expectedScales ??= scales;
+                    CollectionAssert.AreEqual(expectedScales, scales, $"{isa} K={k} N={n} symmetric={symmetric}");
+                    CollectionAssert.AreEqual(expectedPacked, packed, $"{isa} K={k} N={n} symmetric={symmetric}");
+                }
+            }
+        }
+    }
+
     private static double RoundTripError(float[] b, int k, int n, int block, bool symmetric, BlockScaleRule rule)
     {
         int blocks = (k + block - 1) / block;
@@ -220,7 +294,8 @@ public sealed class BlockQuantizer4BitTests
     [TestMethod]
     public void Opset21_int4_follows_QuantizeLinear_and_packs_low_nibble_first()
     {
-        foreach (var (outer, axis, inner, block) in new[] { (1, 33, 1, 33), (2, 64, 1, 32), (3, 20, 7, 16), (1, 5, 3, 2) })
+        foreach (KernelIsa isa in KernelIsaSelector.Supported)
+        foreach (var (outer, axis, inner, block) in new[] { (1, 33, 1, 33), (2, 64, 1, 32), (3, 20, 7, 16), (1, 5, 3, 2), (1, 301, 1, 301), (4, 200, 1, 64) })
         {
             float[] values = TestData.Mixed(outer * axis * inner, axis, withNaN: true);
             int blocks = RangeKernels.BlockCount(axis, block);
@@ -230,10 +305,12 @@ public sealed class BlockQuantizer4BitTests
             int[] uzps = zps.Select(z => z + 8).ToArray();
             var packed = new byte[BlockQuantizer4Bit.PackedLength(values.Length)];
             var upacked = new byte[packed.Length];
-            BlockQuantizer4Bit.QuantizeInt4(values, outer, axis, inner, block, scales, zps, packed);
-            BlockQuantizer4Bit.QuantizeUInt4(values, outer, axis, inner, block, scales, uzps, upacked);
+            Int4Kernels.Quantize(values, outer, axis, inner, block, scales, zps, packed, signed: true, isa);
+            Int4Kernels.Quantize(values, outer, axis, inner, block, scales, uzps, upacked, signed: false, isa);
             var back = new float[values.Length];
-            BlockQuantizer4Bit.DequantizeInt4(packed, outer, axis, inner, block, scales, zps, back);
+            Int4Kernels.Dequantize(packed, outer, axis, inner, block, scales, zps, back, signed: true, isa);
+            var uback = new float[values.Length];
+            Int4Kernels.Dequantize(upacked, outer, axis, inner, block, scales, uzps, uback, signed: false, isa);
             for (int idx = 0; idx < values.Length; idx++)
             {
                 int o = idx / (axis * inner), a = idx / inner % axis, i = idx % inner;
@@ -245,12 +322,60 @@ public sealed class BlockQuantizer4BitTests
                 Assert.AreEqual(expected, (nibble ^ 8) - 8, $"int4 [{outer},{axis},{inner}]/{block} at {idx}");
                 Assert.AreEqual(expectedU, (upacked[idx / 2] >> (4 * (idx % 2))) & 0xF, $"uint4 at {idx}");
                 Assert.AreEqual((expected - zps[p]) * scales[p], back[idx]);
+                Assert.AreEqual((expectedU - uzps[p]) * scales[p], uback[idx]);
             }
 
             if (values.Length % 2 == 1)
             {
                 Assert.AreEqual(0, packed[^1] >> 4, "the unused high nibble of an odd count is 0");
             }
+        }
+    }
+
+    [TestMethod]
+    public void Nibble_packing_matches_the_scalar_layout_on_every_path_and_length()
+    {
+        foreach (KernelIsa isa in KernelIsaSelector.Supported)
+        {
+            foreach (int length in TestData.Lengths)
+            {
+                byte[] values = Enumerable.Range(0, length).Select(i => (byte)((i * 7) + (i / 16))).ToArray();
+                var packed = new byte[BlockQuantizer4Bit.PackedLength(length)];
+                Nibbles.Pack(values, packed, isa);
+                for (int i = 0; i < length; i++)
+                {
+                    Assert.AreEqual(values[i] & 0xF, (packed[i / 2] >> (4 * (i % 2))) & 0xF, TestData.Describe(isa, length));
+                }
+
+                var unsigned = new byte[length];
+                var signed = new byte[length];
+                Nibbles.Unpack(packed, unsigned, signed: false, isa);
+                Nibbles.Unpack(packed, signed, signed: true, isa);
+                for (int i = 0; i < length; i++)
+                {
+                    Assert.AreEqual(values[i] & 0xF, unsigned[i]);
+                    Assert.AreEqual(((values[i] & 0xF) ^ 8) - 8, (sbyte)signed[i]);
+                }
+            }
+        }
+    }
+
+    [TestMethod]
+    public void Empty_zero_points_mean_zero()
+    {
+        float[] values = TestData.Gaussian(64, 3);
+        float[] scales = [0.1f, 0.2f];
+        var a = new byte[32];
+        var b = new byte[32];
+        BlockQuantizer4Bit.QuantizeInt4(values, 1, 64, 1, 32, scales, [], a);
+        BlockQuantizer4Bit.QuantizeInt4(values, 1, 64, 1, 32, scales, [0, 0], b);
+        CollectionAssert.AreEqual(b, a);
+        var back = new float[64];
+        BlockQuantizer4Bit.DequantizeInt4(a, 1, 64, 1, 32, scales, [], back);
+        for (int i = 0; i < 64; i++)
+        {
+            float scale = scales[i / 32];
+            Assert.AreEqual((float)Math.Clamp(Math.Round(values[i] / scale, MidpointRounding.ToEven), -8, 7) * scale, back[i]);
         }
     }
 

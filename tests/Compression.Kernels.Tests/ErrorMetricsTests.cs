@@ -89,18 +89,55 @@ public sealed class ErrorMetricsTests
     }
 
     [TestMethod]
-    public void Histogram_matches_a_reference_bin_computation()
+    public void Histogram_matches_a_reference_bin_computation_on_every_path()
     {
-        float[] values = TestData.Gaussian(100_000, 3);
-        var h = new Histogram(2048, -4f, 4f);
-        h.Add(values);
-        var expected = new long[2048];
-        foreach (float v in values.Where(v => v >= -4f && v <= 4f))
+        foreach (KernelIsa isa in KernelIsaSelector.Supported)
         {
-            expected[Math.Min(2047, (int)Math.Floor(((double)v + 4.0) / 8.0 * 2048))]++;
-        }
+            foreach (int length in new[] { 0, 1, 15, 17, 100, 1023, 1025, 100_000 })
+            {
+                float[] values = TestData.Gaussian(length, 3);
+                for (int i = 0; i < length; i += 97)
+                {
+                    values[i] = TestData.EdgeValues[i % TestData.EdgeValues.Length];
+                }
 
-        CollectionAssert.AreEqual(expected, h.Counts.ToArray());
-        Assert.AreEqual(values.Length, h.InRangeCount + h.Underflow + h.Overflow);
+                if (length > 50)
+                {
+                    values[50] = float.NaN;
+                    values[49] = 4f;
+                    values[48] = -4f;
+                }
+
+                var h = new Histogram(2048, -4f, 4f);
+                h.Add(values, isa);
+                var expected = new long[2048];
+                long under = 0, over = 0, nan = 0;
+                foreach (float v in values)
+                {
+                    if (v >= -4f && v <= 4f)
+                    {
+                        expected[Math.Min(2047, (int)Math.Floor(((double)v + 4.0) / 8.0 * 2048))]++;
+                    }
+                    else if (v < -4f)
+                    {
+                        under++;
+                    }
+                    else if (v > 4f)
+                    {
+                        over++;
+                    }
+                    else
+                    {
+                        nan++;
+                    }
+                }
+
+                CollectionAssert.AreEqual(expected, h.Counts.ToArray(), TestData.Describe(isa, length));
+                Assert.AreEqual(under, h.Underflow);
+                Assert.AreEqual(over, h.Overflow);
+                Assert.AreEqual(nan, h.NaNCount);
+                Assert.AreEqual(values.Length, h.InRangeCount + h.Underflow + h.Overflow + h.NaNCount);
+            }
+        }
     }
 }

@@ -5,6 +5,7 @@ namespace Compression.Benchmarks.Kernels;
 
 /// <summary>MatMulNBits 4-bit block quantization with packing (B[K, 4096], block 32) against a copy of the input.</summary>
 [SimpleJob(launchCount: 1, warmupCount: 3, iterationCount: 5)]
+[IterationTime(150)]
 public class Block4BitBenchmarks
 {
     private const int N = 4096;
@@ -40,13 +41,16 @@ public class Block4BitBenchmarks
     public void MatMulNBitsSymmetric() => BlockQuantizer4Bit.QuantizeMatMulNBits(_x, _k, N, Block, symmetric: true, _packed, _scales, []);
 
     [Benchmark]
+    public void MatMulNBitsSymmetricAllCores() => BlockQuantizer4Bit.QuantizeMatMulNBitsParallel(_x, _k, N, Block, symmetric: true, _packed, _scales, []);
+
+    [Benchmark]
+    public void CopyFloatsAllCores() => KernelBenchmarkData.ParallelCopy(_x, _copy);
+
+    [Benchmark]
     public void MatMulNBitsAsymmetric() => BlockQuantizer4Bit.QuantizeMatMulNBits(_x, _k, N, Block, symmetric: false, _packed, _scales, _zeroPoints);
 
     [Benchmark]
     public void MatMulNBitsSymmetricScalar() => MatMulNBitsKernels.Quantize(_x, _k, N, Block, symmetric: true, _packed, _scales, [], BlockScaleRule.MinMax, KernelIsa.Scalar);
-
-    [Benchmark]
-    public void MatMulNBitsClipSearch() => BlockQuantizer4Bit.QuantizeMatMulNBits(_x, _k, N, Block, symmetric: true, _packed, _scales, [], BlockScaleRule.ClipSearch);
 
     [Benchmark]
     public void DequantizeMatMulNBits() => BlockQuantizer4Bit.DequantizeMatMulNBits(_packed, _scales, [], _k, N, Block, _copy);

@@ -6,6 +6,7 @@ namespace Compression.Benchmarks.Kernels;
 
 /// <summary>float16/bfloat16 conversion against a copy of the input.</summary>
 [SimpleJob(launchCount: 1, warmupCount: 3, iterationCount: 5)]
+[IterationTime(150)]
 public class FloatConversionBenchmarks
 {
     private float[] _x = [];

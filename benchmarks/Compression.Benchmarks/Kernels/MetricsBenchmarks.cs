@@ -6,6 +6,7 @@ namespace Compression.Benchmarks.Kernels;
 
 /// <summary>Error metrics, histogram, norms and magnitude selection against a vectorised read of the same bytes.</summary>
 [SimpleJob(launchCount: 1, warmupCount: 3, iterationCount: 5)]
+[IterationTime(150)]
 public class MetricsBenchmarks
 {
     private float[] _a = [];
@@ -54,6 +55,17 @@ public class MetricsBenchmarks
         h.Add(_a);
         return h.InRangeCount;
     }
+
+    [Benchmark]
+    public long Histogram2048Scalar()
+    {
+        var h = new Histogram(2048, -0.5f, 0.5f);
+        h.Add(_a, KernelIsa.Scalar);
+        return h.InRangeCount;
+    }
+
+    [Benchmark]
+    public void L2NormPerChannelScalar() => ChannelNorms.Compute(_a, Length / 4096, 4096, 1, _norms, squared: true, KernelIsa.Scalar);
 
     [Benchmark]
     public void L2NormPerChannel() => MagnitudeSelector.L2NormPerChannel(_a, Length / 4096, 4096, 1, _norms);

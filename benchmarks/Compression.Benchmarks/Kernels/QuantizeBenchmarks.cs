@@ -6,6 +6,7 @@ namespace Compression.Benchmarks.Kernels;
 
 /// <summary>int8 affine quantization (given and fused parameters) against a copy of the input (the copy bandwidth).</summary>
 [SimpleJob(launchCount: 1, warmupCount: 3, iterationCount: 5)]
+[IterationTime(150)]
 public class QuantizeBenchmarks
 {
     private const int Channels = 4096;
@@ -60,6 +61,9 @@ public class QuantizeBenchmarks
     /// <summary>Range, ORT parameters and quantization of the whole tensor (two passes).</summary>
     [Benchmark]
     public QuantizationParameters FusedPerTensor() => AffineQuantizer.QuantizeTensor(_x, _q, symmetric: false);
+
+    [Benchmark]
+    public QuantizationParameters FusedPerTensorAllCores() => AffineQuantizer.QuantizeTensorParallel(_x, _q, symmetric: false);
 
     /// <summary>MatMul weight [K, 4096], one scale per output column: per-channel range, parameters, quantization.</summary>
     [Benchmark]

@@ -6,6 +6,7 @@ namespace Compression.Benchmarks.Kernels;
 
 /// <summary>Read-only kernels: fused min/max and abs-max against a vectorised sum (the read bandwidth).</summary>
 [SimpleJob(launchCount: 1, warmupCount: 3, iterationCount: 5)]
+[IterationTime(150)]
 public class RangeBenchmarks
 {
     private float[] _x = [];

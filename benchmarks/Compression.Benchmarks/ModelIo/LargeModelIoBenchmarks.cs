@@ -23,7 +23,7 @@ public class LargeModelIoBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        _folder = Directory.CreateTempSubdirectory("cmp-bench-large-").FullName;
+        _folder = SyntheticModels.CreateWorkFolder("cmp-bench-large-");
         _inline = Path.Combine(_folder, "large.onnx");
         _external = Path.Combine(_folder, "external", "large.onnx");
         Directory.CreateDirectory(Path.GetDirectoryName(_external)!);

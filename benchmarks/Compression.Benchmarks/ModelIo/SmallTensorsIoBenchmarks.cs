@@ -14,7 +14,7 @@ public class SmallTensorsIoBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        _folder = Directory.CreateTempSubdirectory("cmp-bench-small-").FullName;
+        _folder = SyntheticModels.CreateWorkFolder("cmp-bench-small-");
         _model = Path.Combine(_folder, "small.onnx");
         SyntheticModels.Write(SyntheticModels.Chain(10_000, 256, seed: 2), _model);
     }

@@ -39,6 +39,18 @@ internal static class SyntheticModels
         return model;
     }
 
+    /// <summary>
+    /// A scratch folder under <c>CMP_BENCH_DIR</c> (for example <c>/dev/shm</c>, to measure the code rather
+    /// than a shared disk's write-back) or the system temp folder.
+    /// </summary>
+    public static string CreateWorkFolder(string prefix)
+    {
+        string? root = Environment.GetEnvironmentVariable("CMP_BENCH_DIR");
+        string folder = Path.Combine(string.IsNullOrEmpty(root) ? Path.GetTempPath() : root, prefix + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(folder);
+        return folder;
+    }
+
     public static void Write(ModelProto model, string path)
     {
         using FileStream stream = File.Create(path);

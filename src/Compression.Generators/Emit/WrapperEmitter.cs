@@ -16,6 +16,8 @@ internal sealed class WrapperEmitter
     private const string Generic = "global::System.Collections.Generic.";
     private const string Marshal = "global::System.Runtime.InteropServices.MemoryMarshal";
 
+    private const string RunOptions = Parsing.ManifestParser.RunOptionsParameter;
+
     private readonly ModelSpec _model;
     private readonly SourceWriter _w = new();
     private readonly List<TensorSpec> _tensors;
@@ -209,16 +211,19 @@ internal sealed class WrapperEmitter
 
         foreach (var t in inputs.Where(t => t.ShapeParameterName.Length > 0))
         {
-            _w.Line("/// <param name=\"" + t.ShapeParameterName + "\">Shape of <paramref name=\"" + Bare(t.ParameterName) + "\"/> (" + Literals.Xml(DimsText(t)) + "); leave empty to infer it.</param>");
+            _w.Line("/// <param name=\"" + t.ShapeParameterName + "\">Shape of <paramref name=\"" + Bare(t.ParameterName) + "\"/> ("
+                + (t.HasRank ? Literals.Xml(DimsText(t)) + "); leave empty to infer it." : "required: the model does not declare its rank).") + "</param>");
         }
 
-        _w.Line("/// <returns>The outputs, copied into managed arrays (no native memory is kept).</returns>")
+        _w.Line("/// <param name=\"" + RunOptions + "\">Options for this run (log level, <c>Terminate</c> to cancel it from another thread), or null for the defaults.</param>")
+          .Line("/// <returns>The outputs, copied into managed arrays (no native memory is kept).</returns>")
           .Line("/// <exception cref=\"" + Sys + "ArgumentException\">A shape does not match the model's declared dims, or the data length does not match the shape.</exception>")
           .Line("/// <exception cref=\"" + Sys + "ObjectDisposedException\">The wrapper was disposed.</exception>")
           .Line("/// <exception cref=\"" + Ort + "OnnxRuntimeException\">ONNX Runtime failed to run the model.</exception>");
 
         var parameters = inputs.Select(t => InputParameterType(t) + " " + t.ParameterName)
-            .Concat(inputs.Where(t => t.ShapeParameterName.Length > 0).Select(t => Sys + "ReadOnlySpan<long> " + t.ShapeParameterName + " = default"));
+            .Concat(inputs.Where(t => t.ShapeParameterName.Length > 0).Select(t => Sys + "ReadOnlySpan<long> " + t.ShapeParameterName + " = default"))
+            .Concat([Ort + "RunOptions? " + RunOptions + " = null"]);
         _w.Open("public Result Run(" + string.Join(", ", parameters) + ")")
           .Line("ThrowIfDisposed();");
         if (inputs.Count > 0)
@@ -235,7 +240,7 @@ internal sealed class WrapperEmitter
             _w.Line("__values[" + Literals.Long(i) + "] = " + CreateInputValue(inputs[i], "__shapes[" + Literals.Long(i) + "]") + ";");
         }
 
-        _w.Line("using var __outputs = _session.Run(_runOptions, s_inputNames, __values, s_outputNames);")
+        _w.Line("using var __outputs = _session.Run(" + RunOptions + " ?? _runOptions, s_inputNames, __values, s_outputNames);")
           .Line("return new Result(global::System.Linq.Enumerable.ToArray(__outputs));")
           .Close()
           .Open("finally")
@@ -275,9 +280,10 @@ internal sealed class WrapperEmitter
           .Line("/// change their contents between runs, and keep them alive (and dispose them) after the binding.")
           .Line("/// </summary>")
           .Line("/// <remarks>Element types and declared dims are checked here, once. Thread-safe on one instance; the returned binding is not.</remarks>");
-        foreach (var t in _tensors)
+        for (var i = 0; i < _tensors.Count; i++)
         {
-            var kind = _model.Inputs.Contains(t) ? "Input" : "Output buffer for";
+            var t = _tensors[i];
+            var kind = i < _model.Inputs.Count ? "Input" : "Output buffer for";
             _w.Line("/// <param name=\"" + Bare(t.ParameterName) + "\">" + kind + " <c>" + Literals.Xml(t.OnnxName) + "</c>: " + Literals.Xml(Declared(t)) + ".</param>");
         }
 
@@ -588,10 +594,10 @@ internal sealed class WrapperEmitter
           .Line("public const string Source = " + Literals.String(_model.Source) + ";")
           .Line()
           .Line("/// <summary>Path of the compressed model relative to the app folder; null when it is embedded.</summary>")
-          .Line("public const string? ModelPath = " + Literals.String(_model.ModelPath) + ";")
+          .Line("public const " + NullableString(_model.ModelPath) + " ModelPath = " + Literals.String(_model.ModelPath) + ";")
           .Line()
           .Line("/// <summary>Manifest resource name of the embedded model; null when it is a file.</summary>")
-          .Line("public const string? ResourceName = " + Literals.String(_model.ResourceName) + ";")
+          .Line("public const " + NullableString(_model.ResourceName) + " ResourceName = " + Literals.String(_model.ResourceName) + ";")
           .Line()
           .Line("/// <summary>Weight/activation precision applied (<c>Quantize</c> metadata).</summary>")
           .Line("public const string Quantize = " + Literals.String(c.Quantize) + ";")
@@ -643,6 +649,9 @@ internal sealed class WrapperEmitter
         return "new TensorInfo(" + Literals.String(t.OnnxName) + ", " + Literals.String(t.ElementType.OnnxName) + ", typeof(" + t.ElementType.CSharpType + "), "
             + dims + ", " + names + ", " + Literals.String(Declared(t)) + ")";
     }
+
+    // Non-nullable when the value is known, so callers need no '!' (the type follows Embed, which they chose).
+    private static string NullableString(string? value) => value is null ? "string?" : "string";
 
     private static string ArrayLiteral(string type, IEnumerable<string> items)
     {

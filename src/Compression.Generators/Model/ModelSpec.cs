@@ -41,10 +41,10 @@ internal sealed record CompressionSpec(
 
 /// <summary>One model input or output.</summary>
 /// <param name="OnnxName">The name in the ONNX graph.</param>
-/// <param name="ParameterName">Sanitised camelCase identifier (parameter name, possibly <c>@</c>-escaped).</param>
-/// <param name="ShapeParameterName">Identifier of the matching shape parameter.</param>
-/// <param name="PropertyName">Sanitised PascalCase identifier (result property).</param>
-/// <param name="ShapePropertyName">Identifier of the matching shape property.</param>
+/// <param name="ParameterName">Sanitised camelCase identifier of the <c>Run</c>/<c>Bind</c> parameter (possibly <c>@</c>-escaped).</param>
+/// <param name="ShapeParameterName">The input's optional shape parameter of <c>Run</c>; empty when all dims are fixed, and for outputs.</param>
+/// <param name="PropertyName">Sanitised PascalCase identifier of the result property; empty for inputs.</param>
+/// <param name="ShapePropertyName">The output's shape property; empty for scalars and inputs.</param>
 /// <param name="ElementType">The mapped element type.</param>
 /// <param name="HasRank">False when the model declares no shape (rank unknown).</param>
 /// <param name="Dims">The declared dims; empty for a scalar.</param>
@@ -59,27 +59,6 @@ internal sealed record TensorSpec(
     EquatableArray<DimSpec> Dims)
 {
     public bool IsScalar => HasRank && Dims.Count == 0;
-
-    public bool IsFullyFixed
-    {
-        get
-        {
-            if (!HasRank)
-            {
-                return false;
-            }
-
-            foreach (var dim in Dims)
-            {
-                if (dim.Value is null)
-                {
-                    return false;
-                }
-            }
-
-            return true;
-        }
-    }
 }
 
 /// <summary>One dim: fixed (<see cref="Value"/>), symbolic (<see cref="Param"/>) or unknown (both null).</summary>

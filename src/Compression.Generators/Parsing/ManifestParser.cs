@@ -19,6 +19,9 @@ internal sealed class ManifestParser
     // Members a result property must not hide.
     private static readonly string[] ReservedPropertyNames = ["Result", "GetType", "ToString", "Equals", "GetHashCode", "MemberwiseClone", "Finalize"];
 
+    /// <summary>The optional last parameter of every generated <c>Run</c>.</summary>
+    public const string RunOptionsParameter = "runOptions";
+
     private readonly ManifestInput _input;
     private readonly LineMap _lines;
     private readonly List<DiagnosticInfo> _diagnostics = [];
@@ -383,7 +386,8 @@ internal sealed class ManifestParser
             avoid.Add(name);
         }
 
-        var parameters = new NameScope();
+        // "runOptions" is Run's own last parameter.
+        var parameters = new NameScope(RunOptionsParameter);
         var all = new List<RawTensor>(inputs);
         all.AddRange(outputs);
         for (var i = 0; i < all.Count; i++)
@@ -430,7 +434,7 @@ internal sealed class ManifestParser
         for (var i = 0; i < inputs.Count; i++)
         {
             var t = inputs[i];
-            inputSpecs[i] = new TensorSpec(t.Name, parameterNames[i], shapeNames[i], Identifiers.ToPascalCase(t.Name), string.Empty, t.ElementType, t.HasRank, new EquatableArray<DimSpec>(t.Dims));
+            inputSpecs[i] = new TensorSpec(t.Name, parameterNames[i], shapeNames[i], string.Empty, string.Empty, t.ElementType, t.HasRank, new EquatableArray<DimSpec>(t.Dims));
         }
 
         var outputSpecs = new TensorSpec[outputs.Count];

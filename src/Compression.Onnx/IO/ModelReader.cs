@@ -12,6 +12,12 @@ internal static class ModelReader
 
     public static ModelProto ReadFile(string path, ModelLoadOptions options)
     {
+        // A FIFO or device would block or never end: only regular files (or links to them) are models.
+        if (FileFacts.Inspect(path, followLinks: true).IsRegularFile == false)
+        {
+            throw ModelErrors.FileNotFound(path, null);
+        }
+
         FileStream stream;
         try
         {
@@ -36,8 +42,22 @@ internal static class ModelReader
                 return ReadStream(stream, path, options);
             }
 
-            return ReadMapped(stream, path);
+            return ReadMapped(stream, 0, path);
         }
+    }
+
+    /// <summary>Reads a model from a stream; a seekable file stream is memory-mapped like a path.</summary>
+    public static ModelProto Read(Stream stream, ModelLoadOptions options)
+    {
+        if (stream is FileStream { CanSeek: true } file && options.RecursionLimit == ModelLoadOptions.DefaultRecursionLimit
+            && file.Length - file.Position is > 0 and <= int.MaxValue)
+        {
+            ModelProto model = ReadMapped(file, file.Position, null);
+            file.Seek(0, SeekOrigin.End);
+            return model;
+        }
+
+        return ReadStream(stream, null, options);
     }
 
     /// <summary>
@@ -45,9 +65,10 @@ internal static class ModelReader
     /// heap, so a model costs one copy of its fields (protobuf copies every bytes field) and no more.
     /// The span parser applies protobuf's built-in recursion limit (100, not settable there), which is our default; the recursion-bomb tests pin that down.
     /// </summary>
-    private static unsafe ModelProto ReadMapped(FileStream stream, string path)
+    private static unsafe ModelProto ReadMapped(FileStream stream, long offset, string? path)
     {
         ModelProto model;
+        int length = checked((int)(stream.Length - offset));
         using (var map = MemoryMappedFile.CreateFromFile(stream, null, 0, MemoryMappedFileAccess.Read, HandleInheritability.None, leaveOpen: true))
         using (MemoryMappedViewAccessor view = map.CreateViewAccessor(0, stream.Length, MemoryMappedFileAccess.Read))
         {
@@ -55,7 +76,7 @@ internal static class ModelReader
             view.SafeMemoryMappedViewHandle.AcquirePointer(ref pointer);
             try
             {
-                model = Parse(() => ModelProto.Parser.ParseFrom(new ReadOnlySpan<byte>(pointer + view.PointerOffset, (int)stream.Length)), path);
+                model = Parse(() => ModelProto.Parser.ParseFrom(new ReadOnlySpan<byte>(pointer + view.PointerOffset + offset, length)), path);
             }
             finally
             {

@@ -10,6 +10,7 @@ internal static class CompressionPasses
         new Pruning.PruningPass(),
         new EightBitQuantizationPass(),
         new Float16WeightPass(),
+        new Float16FullPass(),
     ];
 
     /// <summary>The stages <paramref name="settings"/> ask for, in pipeline order.</summary>

@@ -93,6 +93,12 @@ public static class ModelCompressor
     private static List<ICompressionPass> Plan(CompressionSettings settings, ModelProto model, string sourcePath)
     {
         var passes = new List<ICompressionPass>();
+        if (settings.AutoFallback)
+        {
+            throw new CompressionException(DiagnosticCodes.UnsupportedSetting, "AutoFallback=true is not supported by this version of the compressor.", sourcePath,
+                "Remove AutoFallback and keep sensitive nodes in float with ExcludeNodes/ExcludeOps; Tolerance still fails the build when the deviation is too large.");
+        }
+
         foreach (var step in CompressionPasses.Requested(settings, Quantization.ModelGraphIndex.DefaultOpset(model)))
         {
             var pass = CompressionPasses.All.FirstOrDefault(p => p.Step == step && p.Supports(settings));

@@ -14,7 +14,7 @@ namespace Compression.Onnx.Pruning;
 /// residual Add whose other side cannot lose the same channels are kept; the report counts them by reason.
 /// Works in the main graph and in every subgraph, on initializers and Constant nodes alike.
 /// </summary>
-public sealed class ChannelPruner : IModelPass
+public sealed class ChannelPruner
 {
     /// <summary>Creates a pruner.</summary>
     /// <param name="sparsity">Fraction of the channels of every prunable group to remove (rounded down, at least one channel stays).</param>
@@ -56,10 +56,9 @@ public sealed class ChannelPruner : IModelPass
     /// <summary>For checks: zero the removed channels where layers read them instead of removing them, which must compute the same function.</summary>
     internal bool ZeroInsteadOfRemove { get; init; }
 
-    /// <inheritdoc />
-    public string Name => "ChannelPruner";
-
-    /// <inheritdoc />
+    /// <summary>Prunes <paramref name="model"/> in place; <see cref="Prune"/> also returns what was done.</summary>
+    /// <param name="model">The model.</param>
+    /// <param name="cancellationToken">Stops the work between weights or graphs.</param>
     public void Apply(OnnxModel model, CancellationToken cancellationToken = default) => Prune(model, cancellationToken);
 
     /// <summary>Prunes <paramref name="model"/> in place.</summary>

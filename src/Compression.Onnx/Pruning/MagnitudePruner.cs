@@ -12,7 +12,7 @@ namespace Compression.Onnx.Pruning;
 /// are stored as COO sparse tensors where that is smaller (above about 67% zeros), otherwise dense: the zeros
 /// then pay off in the deflate-compressed size (<see cref="ModelSize"/>).
 /// </summary>
-public sealed class MagnitudePruner : IModelPass
+public sealed class MagnitudePruner
 {
     /// <summary>Creates a pruner.</summary>
     /// <param name="sparsity">Fraction of the prunable elements to zero, 0 to 0.99.</param>
@@ -50,10 +50,12 @@ public sealed class MagnitudePruner : IModelPass
     /// </summary>
     public bool StoreSparse { get; init; } = true;
 
-    /// <inheritdoc />
+    /// <summary>The pass name used in reports.</summary>
     public string Name => Global ? "GlobalMagnitudePruner" : "MagnitudePruner";
 
-    /// <inheritdoc />
+    /// <summary>Prunes <paramref name="model"/> in place; <see cref="Prune"/> also returns what was done.</summary>
+    /// <param name="model">The model.</param>
+    /// <param name="cancellationToken">Stops the work between weights or graphs.</param>
     public void Apply(OnnxModel model, CancellationToken cancellationToken = default) => Prune(model, cancellationToken);
 
     /// <summary>Prunes <paramref name="model"/> in place.</summary>

@@ -11,7 +11,7 @@ namespace Compression.Onnx.Pruning;
 /// weight is written. The model keeps its dense layout (runtimes with sparse tensor cores compress it); the zeros
 /// pay off in the deflate-compressed size.
 /// </summary>
-public sealed class NMSparsityPruner : IModelPass
+public sealed class NMSparsityPruner
 {
     /// <summary>Creates a pruner for <paramref name="pattern"/>.</summary>
     /// <param name="pattern">The pattern, for example <see cref="NMPattern.TwoOfFour"/>.</param>
@@ -31,10 +31,9 @@ public sealed class NMSparsityPruner : IModelPass
     /// <summary>Which weights may be pruned.</summary>
     public PruningScope Scope { get; init; } = new();
 
-    /// <inheritdoc />
-    public string Name => "NMSparsityPruner";
-
-    /// <inheritdoc />
+    /// <summary>Prunes <paramref name="model"/> in place; <see cref="Prune"/> also returns what was done.</summary>
+    /// <param name="model">The model.</param>
+    /// <param name="cancellationToken">Stops the work between weights or graphs.</param>
     public void Apply(OnnxModel model, CancellationToken cancellationToken = default) => Prune(model, cancellationToken);
 
     /// <summary>Prunes <paramref name="model"/> in place.</summary>

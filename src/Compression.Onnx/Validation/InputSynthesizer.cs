@@ -18,7 +18,7 @@ namespace Compression.Onnx.Validation;
 /// </summary>
 internal static class InputSynthesizer
 {
-    public const int SpatialSize = 64;
+    public const int SpatialSize = 256;
 
     /// <summary>The shape strategies tried in order.</summary>
     public static readonly int[] Strategies = [0, 1];

@@ -70,7 +70,8 @@ public static class ModelValidator
                 }
                 catch (Exception e) when (e is OnnxRuntimeException or NotSupportedException)
                 {
-                    failure = e.Message;
+                    // Report the first strategy's reason: it is the documented rule, the others are fallbacks.
+                    failure ??= e.Message;
                 }
             }
 

@@ -19,6 +19,7 @@ internal static class BuildDiagnostics
     public const string DuplicateClassNameCode = "CMP2009";
     public const string ValidationDataMissingCode = "CMP2010";
     public const string CalibrationDataIgnoredCode = "CMP2011";
+    public const string ValidationSkippedCode = "CMP2012";
     public const string IoFailureCode = "CMP2020";
 
     public static BuildDiagnostic UnknownValue(string item, string metadata, string value, IEnumerable<string> allowed, string? file) => new(
@@ -85,6 +86,13 @@ internal static class BuildDiagnostics
         CalibrationDataIgnoredCode,
         Format("CompressedModel '{0}': CalibrationData is ignored with Mode=\"{1}\"; only Mode=\"Static\" calibrates.", item, mode),
         "Set Mode=\"Static\" to use the calibration data, or remove CalibrationData.",
+        file,
+        IsWarning: true);
+
+    public static BuildDiagnostic ValidationSkipped(string item, string reason, string? file) => new(
+        ValidationSkippedCode,
+        Format("CompressedModel '{0}' was compressed but not validated: {1}", item, reason.TrimEnd('.') + "."),
+        "Give ValidationData (a folder with test_data_set_*/input_*.pb holding realistic inputs), or set Validate=\"false\" to compress without checking.",
         file,
         IsWarning: true);
 

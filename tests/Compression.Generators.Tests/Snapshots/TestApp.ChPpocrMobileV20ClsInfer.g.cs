@@ -94,11 +94,12 @@ namespace TestApp
         /// </remarks>
         /// <param name="x">Input <c>x</c>: float[p2o.DynamicDimension.0, 3, p2o.DynamicDimension.1, p2o.DynamicDimension.2], row-major.</param>
         /// <param name="xShape">Shape of <paramref name="x"/> ([p2o.DynamicDimension.0, 3, p2o.DynamicDimension.1, p2o.DynamicDimension.2]); leave empty to infer it.</param>
+        /// <param name="runOptions">Options for this run (log level, <c>Terminate</c> to cancel it from another thread), or null for the defaults.</param>
         /// <returns>The outputs, copied into managed arrays (no native memory is kept).</returns>
         /// <exception cref="global::System.ArgumentException">A shape does not match the model's declared dims, or the data length does not match the shape.</exception>
         /// <exception cref="global::System.ObjectDisposedException">The wrapper was disposed.</exception>
         /// <exception cref="global::Microsoft.ML.OnnxRuntime.OnnxRuntimeException">ONNX Runtime failed to run the model.</exception>
-        public Result Run(global::System.ReadOnlyMemory<float> x, global::System.ReadOnlySpan<long> xShape = default)
+        public Result Run(global::System.ReadOnlyMemory<float> x, global::System.ReadOnlySpan<long> xShape = default, global::Microsoft.ML.OnnxRuntime.RunOptions? runOptions = null)
         {
             ThrowIfDisposed();
             var __lengths = new long[] { x.Length };
@@ -108,7 +109,7 @@ namespace TestApp
             try
             {
                 __values[0] = global::Microsoft.ML.OnnxRuntime.OrtValue.CreateTensorValueFromMemory(global::Microsoft.ML.OnnxRuntime.OrtMemoryInfo.DefaultInstance, global::System.Runtime.InteropServices.MemoryMarshal.AsMemory(x), __shapes[0]);
-                using var __outputs = _session.Run(_runOptions, s_inputNames, __values, s_outputNames);
+                using var __outputs = _session.Run(runOptions ?? _runOptions, s_inputNames, __values, s_outputNames);
                 return new Result(global::System.Linq.Enumerable.ToArray(__outputs));
             }
             finally
@@ -376,7 +377,7 @@ namespace TestApp
             public const string Source = "models/ch_ppocr_mobile_v2.0_cls_infer.onnx";
 
             /// <summary>Path of the compressed model relative to the app folder; null when it is embedded.</summary>
-            public const string? ModelPath = "models/ch_ppocr_mobile_v2.0_cls_infer.onnx";
+            public const string ModelPath = "models/ch_ppocr_mobile_v2.0_cls_infer.onnx";
 
             /// <summary>Manifest resource name of the embedded model; null when it is a file.</summary>
             public const string? ResourceName = null;

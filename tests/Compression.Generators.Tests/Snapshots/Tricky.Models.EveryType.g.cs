@@ -182,12 +182,13 @@ namespace Tricky.Models
         /// <param name="uint64Shape">Shape of <paramref name="uint64"/> ([?]); leave empty to infer it.</param>
         /// <param name="maskShape">Shape of <paramref name="mask"/> ([batch, ?]); leave empty to infer it.</param>
         /// <param name="textShape">Shape of <paramref name="text"/> ([?]); leave empty to infer it.</param>
-        /// <param name="xShape">Shape of <paramref name="x"/> ([rank unknown]); leave empty to infer it.</param>
+        /// <param name="xShape">Shape of <paramref name="x"/> (required: the model does not declare its rank).</param>
+        /// <param name="runOptions">Options for this run (log level, <c>Terminate</c> to cancel it from another thread), or null for the defaults.</param>
         /// <returns>The outputs, copied into managed arrays (no native memory is kept).</returns>
         /// <exception cref="global::System.ArgumentException">A shape does not match the model's declared dims, or the data length does not match the shape.</exception>
         /// <exception cref="global::System.ObjectDisposedException">The wrapper was disposed.</exception>
         /// <exception cref="global::Microsoft.ML.OnnxRuntime.OnnxRuntimeException">ONNX Runtime failed to run the model.</exception>
-        public Result Run(global::System.ReadOnlyMemory<float> @class, global::System.ReadOnlyMemory<double> onnxFlatten0, global::System.ReadOnlyMemory<global::System.Half> _0Start, global::System.ReadOnlyMemory<global::Microsoft.ML.OnnxRuntime.BFloat16> xBf, global::System.ReadOnlyMemory<sbyte> int8In, global::System.ReadOnlyMemory<byte> uint8In, short int16, global::System.ReadOnlyMemory<ushort> uint16, global::System.ReadOnlyMemory<int> int32, global::System.ReadOnlyMemory<uint> uint32, long sr, global::System.ReadOnlyMemory<ulong> uint64, global::System.ReadOnlyMemory<bool> mask, global::System.ReadOnlyMemory<string> text, global::System.ReadOnlyMemory<float> x, global::System.ReadOnlyMemory<float> x2, global::System.ReadOnlySpan<long> classShape = default, global::System.ReadOnlySpan<long> onnxFlatten0Shape = default, global::System.ReadOnlySpan<long> _0StartShape = default, global::System.ReadOnlySpan<long> int8InShape = default, global::System.ReadOnlySpan<long> int32Shape = default, global::System.ReadOnlySpan<long> uint32Shape = default, global::System.ReadOnlySpan<long> uint64Shape = default, global::System.ReadOnlySpan<long> maskShape = default, global::System.ReadOnlySpan<long> textShape = default, global::System.ReadOnlySpan<long> xShape = default)
+        public Result Run(global::System.ReadOnlyMemory<float> @class, global::System.ReadOnlyMemory<double> onnxFlatten0, global::System.ReadOnlyMemory<global::System.Half> _0Start, global::System.ReadOnlyMemory<global::Microsoft.ML.OnnxRuntime.BFloat16> xBf, global::System.ReadOnlyMemory<sbyte> int8In, global::System.ReadOnlyMemory<byte> uint8In, short int16, global::System.ReadOnlyMemory<ushort> uint16, global::System.ReadOnlyMemory<int> int32, global::System.ReadOnlyMemory<uint> uint32, long sr, global::System.ReadOnlyMemory<ulong> uint64, global::System.ReadOnlyMemory<bool> mask, global::System.ReadOnlyMemory<string> text, global::System.ReadOnlyMemory<float> x, global::System.ReadOnlyMemory<float> x2, global::System.ReadOnlySpan<long> classShape = default, global::System.ReadOnlySpan<long> onnxFlatten0Shape = default, global::System.ReadOnlySpan<long> _0StartShape = default, global::System.ReadOnlySpan<long> int8InShape = default, global::System.ReadOnlySpan<long> int32Shape = default, global::System.ReadOnlySpan<long> uint32Shape = default, global::System.ReadOnlySpan<long> uint64Shape = default, global::System.ReadOnlySpan<long> maskShape = default, global::System.ReadOnlySpan<long> textShape = default, global::System.ReadOnlySpan<long> xShape = default, global::Microsoft.ML.OnnxRuntime.RunOptions? runOptions = null)
         {
             ThrowIfDisposed();
             var __lengths = new long[] { @class.Length, onnxFlatten0.Length, _0Start.Length, xBf.Length, int8In.Length, uint8In.Length, 1, uint16.Length, int32.Length, uint32.Length, 1, uint64.Length, mask.Length, text.Length, x.Length, x2.Length };
@@ -212,7 +213,7 @@ namespace Tricky.Models
                 __values[13] = CreateStringTensor(text.Span, __shapes[13]);
                 __values[14] = global::Microsoft.ML.OnnxRuntime.OrtValue.CreateTensorValueFromMemory(global::Microsoft.ML.OnnxRuntime.OrtMemoryInfo.DefaultInstance, global::System.Runtime.InteropServices.MemoryMarshal.AsMemory(x), __shapes[14]);
                 __values[15] = global::Microsoft.ML.OnnxRuntime.OrtValue.CreateTensorValueFromMemory(global::Microsoft.ML.OnnxRuntime.OrtMemoryInfo.DefaultInstance, global::System.Runtime.InteropServices.MemoryMarshal.AsMemory(x2), __shapes[15]);
-                using var __outputs = _session.Run(_runOptions, s_inputNames, __values, s_outputNames);
+                using var __outputs = _session.Run(runOptions ?? _runOptions, s_inputNames, __values, s_outputNames);
                 return new Result(global::System.Linq.Enumerable.ToArray(__outputs));
             }
             finally
@@ -648,7 +649,7 @@ namespace Tricky.Models
             public const string? ModelPath = null;
 
             /// <summary>Manifest resource name of the embedded model; null when it is a file.</summary>
-            public const string? ResourceName = "Tricky.Models.every_type.onnx";
+            public const string ResourceName = "Tricky.Models.every_type.onnx";
 
             /// <summary>Weight/activation precision applied (<c>Quantize</c> metadata).</summary>
             public const string Quantize = "None";

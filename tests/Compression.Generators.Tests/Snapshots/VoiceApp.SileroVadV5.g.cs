@@ -103,11 +103,12 @@ namespace VoiceApp
         /// <param name="sr">Input <c>sr</c>: int64 scalar.</param>
         /// <param name="inputShape">Shape of <paramref name="input"/> ([?, ?]); leave empty to infer it.</param>
         /// <param name="stateShape">Shape of <paramref name="state"/> ([2, ?, 128]); leave empty to infer it.</param>
+        /// <param name="runOptions">Options for this run (log level, <c>Terminate</c> to cancel it from another thread), or null for the defaults.</param>
         /// <returns>The outputs, copied into managed arrays (no native memory is kept).</returns>
         /// <exception cref="global::System.ArgumentException">A shape does not match the model's declared dims, or the data length does not match the shape.</exception>
         /// <exception cref="global::System.ObjectDisposedException">The wrapper was disposed.</exception>
         /// <exception cref="global::Microsoft.ML.OnnxRuntime.OnnxRuntimeException">ONNX Runtime failed to run the model.</exception>
-        public Result Run(global::System.ReadOnlyMemory<float> input, global::System.ReadOnlyMemory<float> state, long sr, global::System.ReadOnlySpan<long> inputShape = default, global::System.ReadOnlySpan<long> stateShape = default)
+        public Result Run(global::System.ReadOnlyMemory<float> input, global::System.ReadOnlyMemory<float> state, long sr, global::System.ReadOnlySpan<long> inputShape = default, global::System.ReadOnlySpan<long> stateShape = default, global::Microsoft.ML.OnnxRuntime.RunOptions? runOptions = null)
         {
             ThrowIfDisposed();
             var __lengths = new long[] { input.Length, state.Length, 1 };
@@ -119,7 +120,7 @@ namespace VoiceApp
                 __values[0] = global::Microsoft.ML.OnnxRuntime.OrtValue.CreateTensorValueFromMemory(global::Microsoft.ML.OnnxRuntime.OrtMemoryInfo.DefaultInstance, global::System.Runtime.InteropServices.MemoryMarshal.AsMemory(input), __shapes[0]);
                 __values[1] = global::Microsoft.ML.OnnxRuntime.OrtValue.CreateTensorValueFromMemory(global::Microsoft.ML.OnnxRuntime.OrtMemoryInfo.DefaultInstance, global::System.Runtime.InteropServices.MemoryMarshal.AsMemory(state), __shapes[1]);
                 __values[2] = global::Microsoft.ML.OnnxRuntime.OrtValue.CreateTensorValueFromMemory(new long[] { sr }, __shapes[2]);
-                using var __outputs = _session.Run(_runOptions, s_inputNames, __values, s_outputNames);
+                using var __outputs = _session.Run(runOptions ?? _runOptions, s_inputNames, __values, s_outputNames);
                 return new Result(global::System.Linq.Enumerable.ToArray(__outputs));
             }
             finally
@@ -398,7 +399,7 @@ namespace VoiceApp
             public const string Source = "models/silero_vad_v5.onnx";
 
             /// <summary>Path of the compressed model relative to the app folder; null when it is embedded.</summary>
-            public const string? ModelPath = "models/silero_vad_v5.onnx";
+            public const string ModelPath = "models/silero_vad_v5.onnx";
 
             /// <summary>Manifest resource name of the embedded model; null when it is a file.</summary>
             public const string? ResourceName = null;

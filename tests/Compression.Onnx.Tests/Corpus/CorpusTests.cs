@@ -7,6 +7,9 @@ namespace Compression.Onnx.Tests.Corpus;
 [TestClass]
 public sealed class CorpusTests
 {
+    [ClassCleanup]
+    public static void DeleteSavedModels() => CorpusRoundTrip.DeleteOutput();
+
     private static CorpusRoundTrip? Corpus()
     {
         if (CorpusModel.FindAll().Count == 0)
@@ -28,6 +31,7 @@ public sealed class CorpusTests
         }
 
         Console.WriteLine(corpus.RoundTripSummary);
+        Console.WriteLine(corpus.CatalogSummary);
         Assert.IsGreaterThan(1000, corpus.Models.Count, "the Debian corpus has about 1,070 models");
         Assert.IsEmpty(corpus.RoundTripFailures, string.Join(Environment.NewLine, corpus.RoundTripFailures.Take(20)));
     }
@@ -43,6 +47,7 @@ public sealed class CorpusTests
 
         Console.WriteLine(corpus.RuntimeSummary);
         Console.WriteLine("Deviating in ONNX Runtime (original and saved alike): " + string.Join(", ", corpus.DeviatingModels.Order(StringComparer.Ordinal)));
+        Console.WriteLine("Not loadable by ONNX Runtime (originals): " + Environment.NewLine + string.Join(Environment.NewLine, corpus.NotLoadableByOnnxRuntime.Order(StringComparer.Ordinal)));
         Assert.IsEmpty(corpus.RuntimeFailures, string.Join(Environment.NewLine, corpus.RuntimeFailures.Take(20)));
     }
 

@@ -22,6 +22,7 @@ public sealed class TextDirectionClassifierTests
     [DataRow(QuantizationType.UInt8, QuantizationMode.WeightOnly, 0.40, 0.1)]
     [DataRow(QuantizationType.Float16, QuantizationMode.WeightOnly, 0.52, 0.005)]
     [DataRow(QuantizationType.BFloat16, QuantizationMode.WeightOnly, 0.52, 0.1)]
+    [DataRow(QuantizationType.Float16, QuantizationMode.Full, 0.52, 0.02)]
     public void Compressed_model_is_small_and_agrees_with_the_original(QuantizationType type, QuantizationMode mode, double maxRatio, double maxDifference)
     {
         var (path, report) = CompressedModelCache.Get(PassTestFiles.ClassifierModel, new CompressionSettings { Quantize = type, Mode = mode });
@@ -51,6 +52,7 @@ public sealed class TextDirectionClassifierTests
     [DataRow(QuantizationType.UInt8, QuantizationMode.WeightOnly)]
     [DataRow(QuantizationType.Float16, QuantizationMode.WeightOnly)]
     [DataRow(QuantizationType.BFloat16, QuantizationMode.WeightOnly)]
+    [DataRow(QuantizationType.Float16, QuantizationMode.Full)]
     public void Compressed_model_passes_the_onnx_checker(QuantizationType type, QuantizationMode mode)
     {
         if (!PassTestFiles.Require(OnnxChecker.IsAvailable, "python3-onnx (onnx.checker)")) return;

@@ -28,6 +28,7 @@ public sealed partial class PackageEndToEndTests
         project.AddRealModel(Vad, "models/" + Vad);
         project.AddRealModel(Classifier, "models/" + Classifier);
         project.AddFile("models/tiny.onnx", TinyModels.Mlp(32));
+        TestDataSets.WriteSileroVad(Path.Combine(project.ProjectDirectory, "validation", "vad"), sets: 3);
         project.AddFile("broken/bad.onnx", [0x08, 0x07, 0xFF, 0xFF, 0x12, 0x99, 0x00, 0x42]);
         File.WriteAllText(Path.Combine(project.ProjectDirectory, "Program.cs"), """
             // The generated classes exist and the embedded model is a resource.
@@ -36,6 +37,7 @@ public sealed partial class PackageEndToEndTests
             foreach (string name in typeof(App.SileroVadV5).Assembly.GetManifestResourceNames()) System.Console.WriteLine("resource " + name);
             """);
         Dictionary<string, string> sources = FileHashes.Of(Path.Combine(project.ProjectDirectory, "models"));
+        Dictionary<string, string> validation = FileHashes.Of(Path.Combine(project.ProjectDirectory, "validation"));
 
         // 1. The bad model fails the build with the engine's code, naming the model file.
         DotNetResult failed = project.Run("build", "-p:WithBadModel=true");
@@ -54,6 +56,8 @@ public sealed partial class PackageEndToEndTests
             Assert.AreEqual(1, CompressionLines(first.Output, model), first.ToString());
         }
 
+        Assert.Contains("max |d|", first.Output.Split('\n').First(l => l.TrimStart().StartsWith(Vad + " -> ", StringComparison.Ordinal)),
+            "validated on the given ValidationData in ONNX Runtime, loaded in-proc from the package's tasks folder");
         Assert.IsFalse(File.Exists(Path.Combine(project.OutputDirectory, "models", "tiny.onnx")), "an embedded model is not copied");
         FileHashes.AssertSame(sources, FileHashes.Of(Path.Combine(project.ProjectDirectory, "models")), "the source models");
         DotNetResult run = DotNet.Run(project.OutputDirectory, "App.dll");
@@ -94,12 +98,13 @@ public sealed partial class PackageEndToEndTests
         Assert.IsFalse(Directory.Exists(project.CompressionDirectory), "obj/.../compression is gone");
         Assert.IsFalse(Directory.Exists(Path.Combine(project.OutputDirectory, "models")) && Directory.EnumerateFiles(Path.Combine(project.OutputDirectory, "models")).Any(), "no model left in bin");
         FileHashes.AssertSame(sources, FileHashes.Of(Path.Combine(project.ProjectDirectory, "models")), "the source models after clean");
+        FileHashes.AssertSame(validation, FileHashes.Of(Path.Combine(project.ProjectDirectory, "validation")), "the validation data");
     }
 
     // The bad model first: its batch fails the target before the good ones are compressed.
     private static string Items(bool classifierPerChannel) => $"""
             <CompressedModel Include="broken/bad.onnx" Quantize="Int8" Condition="'$(WithBadModel)' == 'true'" />
-            <CompressedModel Include="models/{Vad}" Quantize="Int8" />
+            <CompressedModel Include="models/{Vad}" Quantize="Int8" ValidationData="validation/vad" />
             <CompressedModel Include="models/{Classifier}" Quantize="UInt8" PerChannel="{(classifierPerChannel ? "true" : "false")}" />
             <CompressedModel Include="models/tiny.onnx" Quantize="Float16" Embed="true" />
         """;
