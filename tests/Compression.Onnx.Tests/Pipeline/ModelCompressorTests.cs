@@ -30,8 +30,6 @@ public sealed class ModelCompressorTests
 
     public static IEnumerable<object[]> NotYetSupported =>
     [
-        [new CompressionSettings { Quantize = QuantizationType.Int4 }],
-        [new CompressionSettings { Quantize = QuantizationType.UInt4 }],
         [new CompressionSettings { Quantize = QuantizationType.Int8, Mode = QuantizationMode.Static }],
         [new CompressionSettings { Optimize = OptimizationLevel.Basic }],
         [new CompressionSettings { Format = ModelFormat.Ort }],
