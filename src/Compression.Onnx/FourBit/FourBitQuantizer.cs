@@ -13,7 +13,9 @@ namespace Compression.Onnx.FourBit;
 /// <item>B of MatMul / Gemm (transA 0) -> <c>com.microsoft MatMulNBits</c> (blocks along K).</item>
 /// <item>Embedding tables read by axis-0 Gather -> <c>com.microsoft GatherBlockQuantized</c>.</item>
 /// <item>Other weights of rank 2+ (Conv, LSTM...) -> opset-21 blocked int4/uint4 <c>DequantizeLinear</c> when the
-/// model's opset is 21 or later, else 8-bit weight-only.</item>
+/// model's opset is 21 or later. Below opset 21 they are left as they are and listed in
+/// <see cref="FourBitReport.EightBitCandidates"/>: the pipeline (<see cref="ModelCompressor"/>) stores them with the
+/// 8-bit weight-only pass.</item>
 /// <item>Biases, normalisation parameters, 1-D and small tensors, non-float32 and non-finite weights stay as they are.</item>
 /// </list>
 /// Weights are found wherever they live (initializers, Constant nodes, If/Loop/Scan subgraphs); node names,
@@ -39,7 +41,7 @@ public sealed class FourBitQuantizer
     /// <param name="model">The model.</param>
     /// <param name="cancellationToken">Stops between weights.</param>
     /// <returns>How many weights got which precision.</returns>
-    /// <exception cref="CompressionException">CMP4400/CMP4401 for bad options, CMP4402 when no weight could be quantized.</exception>
+    /// <exception cref="CompressionException">CMP4400/CMP4401 for bad options, CMP4402 when no weight could be quantized in 4 or 8 bits.</exception>
     public FourBitReport Quantize(OnnxModel model, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(model);
@@ -50,9 +52,9 @@ public sealed class FourBitQuantizer
         var matMul = new MatMulNBitsRewriter(model, Options, names, catalog);
         var gather = new GatherRewriter(model, Options, names);
         var blocked = new BlockedDequantizeWriter(Options, names);
-        var eightBit = new EightBitFallback(model, Options, names, opset);
         var reasons = new SortedDictionary<string, int>(StringComparer.Ordinal);
-        int matMulWeights = 0, gatherWeights = 0, blockedWeights = 0, eightBitWeights = 0, floatWeights = 0;
+        var eightBitCandidates = new List<string>();
+        int matMulWeights = 0, gatherWeights = 0, blockedWeights = 0, floatWeights = 0;
         long before = 0, after = 0;
 
         foreach (Weight weight in catalog.FloatWeights)
@@ -63,7 +65,7 @@ public sealed class FourBitQuantizer
             if (role != WeightRole.KeepFloat)
             {
                 values = weight.ReadFloats();
-                if (!values.All(float.IsFinite))
+                if (!FiniteValues.All(values))
                 {
                     role = WeightRole.KeepFloat;
                     reason = "contains NaN or infinity";
@@ -82,6 +84,12 @@ public sealed class FourBitQuantizer
                 Opsets.EnsureImport(model.Proto, Opsets.MicrosoftDomain, 1);
             }
 
+            if (role == WeightRole.Other && opset < 21)
+            {
+                eightBitCandidates.Add(weight.Name);
+                continue;
+            }
+
             before += weight.ElementCount * 4;
             switch (role)
             {
@@ -93,20 +101,16 @@ public sealed class FourBitQuantizer
                     after += gather.Rewrite(weight, values!, cancellationToken);
                     gatherWeights++;
                     break;
-                case WeightRole.Other when opset >= 21:
+                default:
                     after += blocked.Rewrite(weight, values!);
                     blockedWeights++;
-                    break;
-                default:
-                    after += eightBit.Rewrite(weight, values!);
-                    eightBitWeights++;
                     break;
             }
         }
 
-        if (eightBitWeights > 0)
+        if (eightBitCandidates.Count > 0)
         {
-            reasons[string.Create(CultureInfo.InvariantCulture, $"8-bit: not MatMul/Gemm/Gather weights, and blocked int4 DequantizeLinear needs opset 21 (model: {opset})")] = eightBitWeights;
+            reasons[string.Create(CultureInfo.InvariantCulture, $"left for 8-bit weight-only: not MatMul/Gemm/Gather weights, and blocked int4 DequantizeLinear needs opset 21 (model: {opset})")] = eightBitCandidates.Count;
         }
 
         var report = new FourBitReport
@@ -116,13 +120,13 @@ public sealed class FourBitQuantizer
             GemmNodes = matMul.GemmNodes,
             GatherBlockQuantizedWeights = gatherWeights,
             BlockedFourBitWeights = blockedWeights,
-            EightBitWeights = eightBitWeights,
+            EightBitCandidates = eightBitCandidates,
             FloatWeights = floatWeights,
             BytesBefore = before,
             BytesAfter = after,
             Notes = reasons.Select(r => string.Create(CultureInfo.InvariantCulture, $"{r.Value} weights: {r.Key}")).ToArray(),
         };
-        if (matMulWeights + gatherWeights + blockedWeights + eightBitWeights == 0)
+        if (matMulWeights + gatherWeights + blockedWeights + eightBitCandidates.Count == 0)
         {
             throw new CompressionException(
                 DiagnosticCodes.NothingToQuantizeInFourBits,

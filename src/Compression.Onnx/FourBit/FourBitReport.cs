@@ -20,10 +20,13 @@ public sealed record FourBitReport
     /// <summary>Other weights stored as opset-21 blocked int4/uint4 with a <c>DequantizeLinear</c> (opset 21 and later).</summary>
     public int BlockedFourBitWeights { get; init; }
 
-    /// <summary>Weights stored as 8 bits with a <c>DequantizeLinear</c>: 4 bits has no form for them in this model's opset.</summary>
-    public int EightBitWeights { get; init; }
+    /// <summary>
+    /// Weights 4 bits has no form for in this model's opset (not read by MatMul/Gemm/Gather, opset below 21), left
+    /// unchanged for the 8-bit weight-only pass (the pipeline runs it on exactly these names).
+    /// </summary>
+    public IReadOnlyList<string> EightBitCandidates { get; init; } = [];
 
-    /// <summary>Float weights left as they were (small, excluded, biases, normalisation parameters, not float32...).</summary>
+    /// <summary>Float weights left in float (small, excluded, biases, normalisation parameters, not float32...).</summary>
     public int FloatWeights { get; init; }
 
     /// <summary>The weights' size in bytes before (float32) and after (packed data, scales and zero points), over the quantized weights only.</summary>
@@ -35,13 +38,13 @@ public sealed record FourBitReport
     /// <summary>Why weights stayed in float or went to 8 bits, one line per reason with a count.</summary>
     public IReadOnlyList<string> Notes { get; init; } = [];
 
-    /// <summary>One line for the build log, e.g. <c>Int4 block 32: 4 weights MatMulNBits (3 MatMul, 1 Gemm), 1 GatherBlockQuantized, 0 blocked int4, 2 8-bit, 5 float</c>.</summary>
+    /// <summary>One line for the build log, e.g. <c>Int4 block 32: 4 weights MatMulNBits (3 MatMul, 1 Gemm), 1 GatherBlockQuantized, 0 blocked 4-bit DequantizeLinear, 2 for 8-bit, 5 left in float</c>.</summary>
     public string Summary(FourBitOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
         return string.Create(
             CultureInfo.InvariantCulture,
             $"{options.TypeName} weight-only block {options.BlockSize} ({(options.EffectiveSymmetric ? "symmetric" : "asymmetric")}, {(options.SearchScales ? "clip search" : "round-to-nearest")}, accuracy_level {options.AccuracyLevel}): " +
-            $"{MatMulNBitsWeights} weights MatMulNBits ({MatMulNodes} MatMul, {GemmNodes} Gemm), {GatherBlockQuantizedWeights} GatherBlockQuantized, {BlockedFourBitWeights} blocked 4-bit DequantizeLinear, {EightBitWeights} 8-bit, {FloatWeights} left in float");
+            $"{MatMulNBitsWeights} weights MatMulNBits ({MatMulNodes} MatMul, {GemmNodes} Gemm), {GatherBlockQuantizedWeights} GatherBlockQuantized, {BlockedFourBitWeights} blocked 4-bit DequantizeLinear, {EightBitCandidates.Count} for 8-bit, {FloatWeights} left in float");
     }
 }

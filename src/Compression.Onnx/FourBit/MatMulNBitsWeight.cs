@@ -11,8 +11,8 @@ namespace Compression.Onnx.FourBit;
 /// </summary>
 internal sealed class MatMulNBitsWeight
 {
-    /// <summary>Columns quantized per parallel work item (and per transposition tile).</summary>
-    private const int ColumnsPerChunk = 32;
+    /// <summary>Columns quantized per parallel work item; also the transposition tile width (256 contiguous bytes a row of B).</summary>
+    private const int ColumnsPerChunk = 64;
 
     private MatMulNBitsWeight(int k, int n, int blockSize, bool symmetric)
     {
@@ -77,34 +77,38 @@ internal sealed class MatMulNBitsWeight
     private void QuantizeColumns(float[] weight, bool columnMajor, int first, int end, bool symmetric, bool search)
     {
         int blockBytes = BlockSize / 2;
-        int scratchLength = ((BlockSize + 7) & ~7) + (columnMajor ? 0 : (end - first) * K);
+        int width = end - first;
+        int scratchLength = ((BlockSize + 7) & ~7) + (columnMajor ? 0 : width * BlockSize);
         float[] scratch = ArrayPool<float>.Shared.Rent(scratchLength);
         try
         {
             Span<float> blockScratch = scratch.AsSpan(0, BlockSize);
-            Span<float> tile = columnMajor ? default : scratch.AsSpan(BlockSize, (end - first) * K);
-            if (!columnMajor)
+            Span<float> band = columnMajor ? default : scratch.AsSpan(BlockSize, width * BlockSize);
+            for (int b = 0; b < Blocks; b++)
             {
-                // Transpose the tile of columns once: rows of B are read contiguously, `end - first` floats at a time.
-                int width = end - first;
-                for (int row = 0; row < K; row++)
+                int start = b * BlockSize;
+                int length = Math.Min(BlockSize, K - start);
+                if (!columnMajor)
                 {
-                    ReadOnlySpan<float> source = weight.AsSpan((row * N) + first, width);
-                    for (int c = 0; c < width; c++)
+                    // Gather this K-band of the columns (`length` rows of `width` contiguous floats) into a small
+                    // column-major tile that stays in L1, so each column's block is contiguous.
+                    for (int r = 0; r < length; r++)
                     {
-                        tile[(c * K) + row] = source[c];
+                        ReadOnlySpan<float> row = weight.AsSpan(((start + r) * N) + first, width);
+                        for (int c = 0; c < width; c++)
+                        {
+                            band[(c * BlockSize) + r] = row[c];
+                        }
                     }
                 }
-            }
 
-            for (int col = first; col < end; col++)
-            {
-                ReadOnlySpan<float> column = columnMajor ? weight.AsSpan(col * K, K) : tile.Slice((col - first) * K, K);
-                for (int b = 0; b < Blocks; b++)
+                for (int col = first; col < end; col++)
                 {
-                    int start = b * BlockSize;
+                    ReadOnlySpan<float> values = columnMajor
+                        ? weight.AsSpan((col * K) + start, length)
+                        : band.Slice((col - first) * BlockSize, length);
                     var (scale, zeroPoint) = NibbleBlocks.Quantize(
-                        column.Slice(start, Math.Min(BlockSize, K - start)),
+                        values,
                         symmetric,
                         search,
                         blockScratch,

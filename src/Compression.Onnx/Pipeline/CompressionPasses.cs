@@ -11,6 +11,7 @@ internal static class CompressionPasses
         new EightBitQuantizationPass(),
         new Float16WeightPass(),
         new Float16FullPass(),
+        new FourBit.FourBitQuantizationPass(),
     ];
 
     /// <summary>The stages <paramref name="settings"/> ask for, in pipeline order.</summary>

@@ -64,26 +64,62 @@ public sealed class FourBitPassTests
     }
 
     [TestMethod]
-    [DataRow(13L, "")]
-    [DataRow(9L, "com.microsoft")]
-    public void ConvWeightBeforeOpset21FallsBackTo8Bit(long opset, string domain)
+    [DataRow(13L, "DequantizeLinear")]
+    [DataRow(9L, "Cast")]
+    public void ConvWeightBeforeOpset21IsLeftForThe8BitPassWhichThePipelineRuns(long opset, string expansion)
     {
         using var temp = new TempFolder();
         var original = ConvModel(opset, out float[] image);
-        var model = MatMulNBitsOrtTests.Quantize(original.Clone(), new FourBitOptions(), out var report);
-
-        Assert.AreEqual(1, report.EightBitWeights);
+        var direct = MatMulNBitsOrtTests.Quantize(original.Clone(), new FourBitOptions(), out var report);
+        CollectionAssert.AreEqual(new[] { "W" }, report.EightBitCandidates.ToArray());
         Assert.AreEqual(0, report.BlockedFourBitWeights);
         StringAssert.Contains(string.Join("\n", report.Notes), "needs opset 21");
-        NodeProto dequantize = model.Graph.Node.Single(n => n.OpType == "DequantizeLinear");
-        Assert.AreEqual(domain, dequantize.Domain);
-        Assert.AreEqual((int)TensorProto.Types.DataType.Int8, QuantizedReference.Initializer(model, dequantize.Input[0]).DataType);
+        Assert.AreEqual("Conv", direct.Graph.Node.Single().OpType, "the 4-bit pass alone leaves the weight as it is");
 
-        var reference = original.Clone();
-        reference.Graph.Initializer[0] = TensorData.CreateFloat("W", [16, 64, 3, 3], QuantizedReference.DequantizeLinear(model, dequantize));
+        using var model = Compression.Onnx.IO.OnnxModel.FromProto(original.Clone());
+        var context = new Compression.Onnx.Pipeline.CompressionContext(model, new CompressionSettings { Quantize = QuantizationType.Int4 }, "conv.onnx");
+        new FourBitQuantizationPass().Apply(context, CancellationToken.None);
+
+        StringAssert.Contains(context.Summary.Single(), "1 of them stored as 8-bit weight-only");
+        Assert.AreEqual("1", context.Metadata["compression.weights_8bit"]);
+        // The 8-bit pass's opset-aware forms: DequantizeLinear per axis from opset 13, Cast/Mul before.
+        NodeProto expand = model.Proto.Graph.Node.First(n => n.OpType == expansion);
+        Assert.AreEqual((int)TensorProto.Types.DataType.Int8, QuantizedReference.Initializer(model.Proto, expand.Input[0]).DataType);
+        Assert.IsFalse(model.Proto.Graph.Initializer.Any(t => t.Name == "W"), "the float weight is gone");
         var input = OnnxRunner.Float("x", image, 1, 64, 8, 8);
-        FourBitModels.AssertClose(MatMulNBitsOrtTests.RunModel(reference, temp.File("ref.onnx"), input), MatMulNBitsOrtTests.RunModel(model, temp.File("q.onnx"), input), 1e-5f, "8-bit");
+        float[] expected = OnnxRunner.Run(Save(original, temp.File("o.onnx")), input)[0];
+        float[] actual = MatMulNBitsOrtTests.RunModel(model.Proto, temp.File("q.onnx"), input);
+        Assert.IsGreaterThan(0.999, Kernels.ErrorMetrics.Compare(expected, actual).CosineSimilarity);
         OnnxChecker.AssertValid(temp.File("q.onnx"));
+    }
+
+    [TestMethod]
+    [DataRow(QuantizationMode.Dynamic)]
+    [DataRow(QuantizationMode.Static)]
+    public void FourBitWithAModeOtherThanWeightOnlyIsCMP4403(QuantizationMode mode)
+    {
+        using var temp = new TempFolder();
+        string source = Save(FourBitModels.MatMul(FourBitModels.Gaussian(64 * 8, 1), 64, 8), temp.File("m.onnx"));
+        var error = Assert.ThrowsExactly<CompressionException>(() => ModelCompressor.Compress(source, temp.File("out.onnx"), new CompressionSettings { Quantize = QuantizationType.UInt4, Mode = mode, Validate = false, CalibrationDataPath = mode == QuantizationMode.Static ? temp.Path : null }));
+        Assert.AreEqual(DiagnosticCodes.FourBitModeUnsupported, error.Code);
+        Assert.AreEqual(source, error.FilePath);
+        Assert.IsFalse(File.Exists(temp.File("out.onnx")));
+    }
+
+    [TestMethod]
+    public void TheEngineApiReachesInt4AndRecordsWhatItDid()
+    {
+        using var temp = new TempFolder();
+        string source = Save(FourBitModels.Mlp([256, 256, 64], (layer, k, n) => FourBitModels.Gaussian(k * n, layer, 0.06f)), temp.File("mlp.onnx"));
+        var report = ModelCompressor.Compress(source, temp.File("out.onnx"), new CompressionSettings { Quantize = QuantizationType.Int4, BlockSize = 64 });
+
+        StringAssert.Contains(report.Summary, "Int4 weight-only block 64");
+        StringAssert.Contains(report.Summary, "2 weights MatMulNBits (2 MatMul, 0 Gemm)");
+        Assert.AreEqual("64", report.Metadata["compression.block_size"]);
+        Assert.AreEqual("4", report.Metadata["compression.accuracy_level"]);
+        Assert.IsLessThan(0.2, report.Ratio);
+        Assert.IsNotNull(report.Validation, "validated in ONNX Runtime against the original");
+        Console.WriteLine(report);
     }
 
     [TestMethod]
@@ -167,6 +203,22 @@ public sealed class FourBitPassTests
         MatMulNBitsOrtTests.Quantize(model, new FourBitOptions(), out var report);
         Assert.AreEqual(1, report.FloatWeights);
         StringAssert.Contains(report.Notes.Single(), "NaN or infinity");
+    }
+
+    [TestMethod]
+    public void EveryFourBitCodeIsDocumentedOnce()
+    {
+        string doc = File.ReadAllText(Path.Combine(Path.GetDirectoryName(Path.GetDirectoryName(TestFiles.Silero))!, "..", "..", "docs", "diagnostics.md"));
+        string[] codes = typeof(DiagnosticCodes).GetFields(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static)
+            .Where(f => f.IsLiteral)
+            .Select(f => (string)f.GetRawConstantValue()!)
+            .Where(c => c.StartsWith("CMP44", StringComparison.Ordinal))
+            .ToArray();
+        CollectionAssert.AreEquivalent(new[] { "CMP4400", "CMP4401", "CMP4402", "CMP4403" }, codes);
+        foreach (string code in codes)
+        {
+            Assert.AreEqual(1, doc.Split('\n').Count(line => line.StartsWith($"| {code} |", StringComparison.Ordinal)), code);
+        }
     }
 
     internal static ModelProto EmbeddingModel(float[] table, int rows, int width)

@@ -30,10 +30,7 @@ public sealed class ModelCompressorTests
 
     public static IEnumerable<object[]> NotYetSupported =>
     [
-        [new CompressionSettings { Quantize = QuantizationType.Int4 }],
-        [new CompressionSettings { Quantize = QuantizationType.UInt4 }],
         [new CompressionSettings { Quantize = QuantizationType.Int8, Mode = QuantizationMode.Static }],
-        [new CompressionSettings { Sparsity = 0.5 }],
         [new CompressionSettings { Optimize = OptimizationLevel.Basic }],
         [new CompressionSettings { Format = ModelFormat.Ort }],
         [new CompressionSettings { TargetOpset = 13 }],
