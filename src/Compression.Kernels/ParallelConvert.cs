@@ -2,7 +2,7 @@ namespace Compression.Kernels;
 
 internal static unsafe class ParallelConvert
 {
-    public static void ToHalf(ReadOnlySpan<float> source, Span<ushort> destination, bool saturate, KernelIsa isa)
+    public static void ToHalf(ReadOnlySpan<float> source, Span<Half> destination)
     {
         if (destination.Length < source.Length)
         {
@@ -11,16 +11,16 @@ internal static unsafe class ParallelConvert
 
         if (!ParallelChunks.IsWorthSplitting(source.Length))
         {
-            FloatConversionKernels.ToHalf(source, destination, saturate, isa);
+            FloatConversionKernels.ToHalfFastest(source, destination, saturate: false);
             return;
         }
 
         fixed (float* s = source)
-        fixed (ushort* t = destination)
+        fixed (Half* t = destination)
         {
             nint sa = (nint)s, ta = (nint)t;
             ParallelChunks.For(source.Length, (_, start, count) =>
-                FloatConversionKernels.ToHalf(new ReadOnlySpan<float>((float*)sa + start, count), new Span<ushort>((ushort*)ta + start, count), saturate, isa));
+                FloatConversionKernels.ToHalfFastest(new ReadOnlySpan<float>((float*)sa + start, count), new Span<Half>((Half*)ta + start, count), saturate: false));
         }
     }
 

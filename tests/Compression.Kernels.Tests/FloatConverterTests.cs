@@ -68,6 +68,29 @@ public sealed class FloatConverterTests
     }
 
     [TestMethod]
+    public void Public_float16_path_matches_the_reference_including_saturation()
+    {
+        float[] values = HalfStressValues();
+        var half = new Half[values.Length];
+        var saturated = new Half[values.Length];
+        FloatConverter.ToHalf(values, half);
+        FloatConverter.ToHalfSaturating(values, saturated);
+        for (int i = 0; i < values.Length; i++)
+        {
+            Assert.AreEqual(BitConverter.HalfToUInt16Bits((Half)values[i]), BitConverter.HalfToUInt16Bits(half[i]), $"0x{BitConverter.SingleToUInt32Bits(values[i]):X8}");
+            Assert.AreEqual(BitConverter.HalfToUInt16Bits((Half)Math.Clamp(values[i], -65504f, 65504f)), BitConverter.HalfToUInt16Bits(saturated[i]), $"saturating 0x{BitConverter.SingleToUInt32Bits(values[i]):X8}");
+        }
+
+        Half[] all = Enumerable.Range(0, 65536).Select(i => BitConverter.UInt16BitsToHalf((ushort)i)).ToArray();
+        var widened = new float[all.Length];
+        FloatConverter.FromHalf(all, widened);
+        for (int i = 0; i < all.Length; i++)
+        {
+            Assert.AreEqual(BitConverter.SingleToUInt32Bits((float)all[i]), BitConverter.SingleToUInt32Bits(widened[i]), $"0x{i:X4}");
+        }
+    }
+
+    [TestMethod]
     public void Float16_handles_every_length_and_tail()
     {
         foreach (KernelIsa isa in KernelIsaSelector.Supported)
