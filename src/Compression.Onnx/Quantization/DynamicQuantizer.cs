@@ -92,7 +92,7 @@ internal sealed class DynamicQuantizer
                 && (node.Input.Count < 3 || node.Input[2].Length == 0 || _index.Constants.ContainsKey(node.Input[2]) || node.GetFloat("beta", 1f) == 1f),
             "Conv" => rank >= 3 && sameAsFirst && _index.Opset >= 11
                 && (node.Input.Count < 3 || node.Input[2].Length == 0 || _index.Constants.ContainsKey(node.Input[2]))
-                && (_signed || _symmetric || !_settings.PerChannel),
+                && (_symmetric || !_settings.PerChannel), // ConvInteger takes only a scalar weight zero point
             _ => false,
         };
     }

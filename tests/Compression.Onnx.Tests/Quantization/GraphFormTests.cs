@@ -73,6 +73,21 @@ public sealed class GraphFormTests
     }
 
     [TestMethod]
+    [DataRow(QuantizationType.Int8, true, true)]
+    [DataRow(QuantizationType.UInt8, true, true)]
+    [DataRow(QuantizationType.Int8, false, false)]
+    [DataRow(QuantizationType.UInt8, false, false)]
+    public void ConvInteger_only_where_one_scalar_weight_zero_point_fits(QuantizationType type, bool symmetric, bool integerConv)
+    {
+        // ONNX Runtime's ConvInteger fails with a per-channel zero point: asymmetric per-channel Conv stays weight-only.
+        var (model, source, output, _) = Compress(TinyModels.ConvBatchNorm(8, 16), new CompressionSettings { Quantize = type, Symmetric = symmetric, MinimumWeightElements = 64 });
+        Assert.AreEqual(integerConv, model.Graph.Node.Any(n => n.OpType == "ConvInteger"));
+        var zeroPoints = model.Graph.Node.Where(n => n.OpType == "ConvInteger" && n.Input.Count > 3).Select(n => n.Input[3]).ToList();
+        foreach (string zp in zeroPoints) Assert.IsEmpty(model.Graph.Initializer.Single(t => t.Name == zp).Dims, "scalar weight zero point");
+        AssertClose(source, output, [2, 8, 8, 8], 0.998);
+    }
+
+    [TestMethod]
     public void Weight_only_at_opset_13_uses_DequantizeLinear_with_axis()
     {
         var (model, source, output, _) = Compress(TinyModels.MatMul(64, 32, opset: 13), new CompressionSettings { Quantize = QuantizationType.Int8, Mode = QuantizationMode.WeightOnly });
