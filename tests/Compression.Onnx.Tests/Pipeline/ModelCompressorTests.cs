@@ -28,12 +28,10 @@ public sealed class ModelCompressorTests
         Assert.IsEmpty(Directory.GetDirectories(dir), "no staging folder is left behind");
     }
 
+    // 4-bit and pruning passes come from other branches; these stages have no pass in this engine.
     public static IEnumerable<object[]> NotYetSupported =>
     [
-        [new CompressionSettings { Quantize = QuantizationType.Int4 }],
-        [new CompressionSettings { Quantize = QuantizationType.UInt4 }],
         [new CompressionSettings { Quantize = QuantizationType.Int8, Mode = QuantizationMode.Static }],
-        [new CompressionSettings { Sparsity = 0.5 }],
         [new CompressionSettings { Optimize = OptimizationLevel.Basic }],
         [new CompressionSettings { Format = ModelFormat.Ort }],
         [new CompressionSettings { TargetOpset = 13 }],
