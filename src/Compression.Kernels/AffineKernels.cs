@@ -23,11 +23,7 @@ internal static partial class AffineKernels
 
     public static void Quantize(ReadOnlySpan<float> values, float scale, int zeroPoint, int lo, int hi, Span<byte> destination, KernelIsa isa)
     {
-        int done = isa == KernelIsa.Scalar ? 0 : QuantizeVector(values, scale, zeroPoint, lo, hi, destination, isa);
-        for (int i = done; i < values.Length; i++)
-        {
-            destination[i] = (byte)QuantizeOne(values[i], scale, zeroPoint, lo, hi);
-        }
+        WidthChangeDriver.FloatToByte(new AffineQuantizeOperator(scale, zeroPoint, lo, hi), values, destination, isa);
     }
 
     public static void QuantizeRow(ReadOnlySpan<float> values, ReadOnlySpan<float> scales, ReadOnlySpan<int> zeroPoints, int lo, int hi, Span<byte> destination, KernelIsa isa)
@@ -44,18 +40,13 @@ internal static partial class AffineKernels
 
     public static void Dequantize(ReadOnlySpan<byte> quantized, float scale, int zeroPoint, Span<float> destination, bool signed, KernelIsa isa)
     {
-        int done = isa == KernelIsa.Scalar ? 0 : DequantizeVector(quantized, scale, zeroPoint, destination, signed, isa);
-        for (int i = done; i < quantized.Length; i++)
-        {
-            int q = signed ? (sbyte)quantized[i] : quantized[i];
-            destination[i] = DequantizeOne(q, scale, zeroPoint);
-        }
+        WidthChangeDriver.ByteToFloat(new AffineDequantizeOperator(scale, zeroPoint), quantized, signed, destination, isa);
     }
 
     public static void DequantizeRow(ReadOnlySpan<byte> quantized, ReadOnlySpan<float> scales, ReadOnlySpan<int> zeroPoints, Span<float> destination, bool signed, KernelIsa isa)
     {
-        _ = isa;
-        for (int i = 0; i < quantized.Length; i++)
+        int done = isa == KernelIsa.Scalar ? 0 : DequantizeRowVector(quantized, scales, zeroPoints, destination, signed, isa);
+        for (int i = done; i < quantized.Length; i++)
         {
             int q = signed ? (sbyte)quantized[i] : quantized[i];
             destination[i] = DequantizeOne(q, scales[i], zeroPoints[i]);

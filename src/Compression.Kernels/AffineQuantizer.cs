@@ -77,6 +77,38 @@ public static class AffineQuantizer
     public static void QuantizeTensorPerChannel(ReadOnlySpan<float> values, int outer, int channels, int inner, bool symmetric, bool reduceRange, Span<float> scales, Span<int> zeroPoints, Span<byte> destination) =>
         QuantizeTensorPerChannel(values, outer, channels, inner, symmetric, reduceRange, scales, zeroPoints, destination, QuantizedType.UInt8, KernelIsaSelector.Best);
 
+    /// <summary>
+    /// <see cref="QuantizeTensor(ReadOnlySpan{float}, Span{sbyte}, bool, bool)"/> with both passes split over all cores
+    /// (identical result).
+    /// </summary>
+    /// <exception cref="ArgumentException">The tensor contains NaN or infinity.</exception>
+    public static QuantizationParameters QuantizeTensorParallel(ReadOnlySpan<float> values, Span<sbyte> destination, bool symmetric, bool reduceRange = false)
+    {
+        var p = ComputeParallel(values, QuantizedType.Int8, symmetric, reduceRange);
+        QuantizeParallel(values, p.Scale, p.ZeroPoint, destination);
+        return p;
+    }
+
+    /// <summary>Fused per-tensor quantization to uint8 over all cores (see the int8 overload).</summary>
+    /// <exception cref="ArgumentException">The tensor contains NaN or infinity.</exception>
+    public static QuantizationParameters QuantizeTensorParallel(ReadOnlySpan<float> values, Span<byte> destination, bool symmetric, bool reduceRange = false)
+    {
+        var p = ComputeParallel(values, QuantizedType.UInt8, symmetric, reduceRange);
+        QuantizeParallel(values, p.Scale, p.ZeroPoint, destination);
+        return p;
+    }
+
+    private static QuantizationParameters ComputeParallel(ReadOnlySpan<float> values, QuantizedType type, bool symmetric, bool reduceRange)
+    {
+        if (values.IsEmpty)
+        {
+            return new QuantizationParameters(1f, 0);
+        }
+
+        var (min, max) = RangeKernels.MinMaxParallel(values);
+        return QuantizationParameters.Compute(min, max, type, symmetric, reduceRange);
+    }
+
     /// <summary><see cref="Quantize(ReadOnlySpan{float}, float, int, Span{sbyte})"/> split over all cores (identical result).</summary>
     public static void QuantizeParallel(ReadOnlySpan<float> values, float scale, int zeroPoint, Span<sbyte> destination) =>
         ParallelQuantize.Quantize(values, scale, zeroPoint, MemoryMarshal.AsBytes(destination), QuantizedType.Int8, KernelIsaSelector.Best);
@@ -95,19 +127,19 @@ public static class AffineQuantizer
 
     /// <summary>Dequantizes int8 with one scale and zero point per channel of <c>[outer, channels, inner]</c>.</summary>
     public static void DequantizePerChannel(ReadOnlySpan<sbyte> quantized, int outer, int channels, int inner, ReadOnlySpan<float> scales, ReadOnlySpan<int> zeroPoints, Span<float> destination) =>
-        DequantizeGrouped(MemoryMarshal.AsBytes(quantized), outer, channels, inner, 1, scales, zeroPoints, destination, signed: true, KernelIsaSelector.Best);
+        DequantizeGrouped(MemoryMarshal.AsBytes(quantized), outer, channels, inner, 1, perChannel: true, scales, zeroPoints, destination, signed: true, KernelIsaSelector.Best);
 
     /// <summary>Dequantizes uint8 with one scale and zero point per channel of <c>[outer, channels, inner]</c>.</summary>
     public static void DequantizePerChannel(ReadOnlySpan<byte> quantized, int outer, int channels, int inner, ReadOnlySpan<float> scales, ReadOnlySpan<int> zeroPoints, Span<float> destination) =>
-        DequantizeGrouped(quantized, outer, channels, inner, 1, scales, zeroPoints, destination, signed: false, KernelIsaSelector.Best);
+        DequantizeGrouped(quantized, outer, channels, inner, 1, perChannel: true, scales, zeroPoints, destination, signed: false, KernelIsaSelector.Best);
 
     /// <summary>Dequantizes int8 per block of <c>[outer, axisLength, inner]</c>.</summary>
     public static void DequantizePerBlock(ReadOnlySpan<sbyte> quantized, int outer, int axisLength, int inner, int blockSize, ReadOnlySpan<float> scales, ReadOnlySpan<int> zeroPoints, Span<float> destination) =>
-        DequantizeGrouped(MemoryMarshal.AsBytes(quantized), outer, axisLength, inner, blockSize, scales, zeroPoints, destination, signed: true, KernelIsaSelector.Best);
+        DequantizeGrouped(MemoryMarshal.AsBytes(quantized), outer, axisLength, inner, blockSize, perChannel: false, scales, zeroPoints, destination, signed: true, KernelIsaSelector.Best);
 
     /// <summary>Dequantizes uint8 per block of <c>[outer, axisLength, inner]</c>.</summary>
     public static void DequantizePerBlock(ReadOnlySpan<byte> quantized, int outer, int axisLength, int inner, int blockSize, ReadOnlySpan<float> scales, ReadOnlySpan<int> zeroPoints, Span<float> destination) =>
-        DequantizeGrouped(quantized, outer, axisLength, inner, blockSize, scales, zeroPoints, destination, signed: false, KernelIsaSelector.Best);
+        DequantizeGrouped(quantized, outer, axisLength, inner, blockSize, perChannel: false, scales, zeroPoints, destination, signed: false, KernelIsaSelector.Best);
 
     // ---- internal entry points with an explicit ISA (tests run every path) ----
 
@@ -129,12 +161,12 @@ public static class AffineQuantizer
     }
 
     internal static void QuantizePerChannel(ReadOnlySpan<float> values, int outer, int channels, int inner, ReadOnlySpan<float> scales, ReadOnlySpan<int> zeroPoints, Span<byte> destination, QuantizedType type, KernelIsa isa) =>
-        QuantizeGrouped(values, outer, channels, inner, 1, scales, zeroPoints, destination, type, isa);
+        QuantizeGrouped(values, outer, channels, inner, 1, perChannel: true, scales, zeroPoints, destination, type, isa);
 
     internal static void QuantizePerBlock(ReadOnlySpan<float> values, int outer, int axisLength, int inner, int blockSize, ReadOnlySpan<float> scales, ReadOnlySpan<int> zeroPoints, Span<byte> destination, QuantizedType type, KernelIsa isa)
     {
         ThrowHelper.CheckBlockSize(blockSize, nameof(blockSize));
-        QuantizeGrouped(values, outer, axisLength, inner, blockSize, scales, zeroPoints, destination, type, isa);
+        QuantizeGrouped(values, outer, axisLength, inner, blockSize, perChannel: false, scales, zeroPoints, destination, type, isa);
     }
 
     internal static void QuantizeTensorPerChannel(ReadOnlySpan<float> values, int outer, int channels, int inner, bool symmetric, bool reduceRange, Span<float> scales, Span<int> zeroPoints, Span<byte> destination, QuantizedType type, KernelIsa isa)
@@ -167,7 +199,7 @@ public static class AffineQuantizer
                 QuantizationParameters.Compute(min, max, type, symmetric, reduceRange, scales, zeroPoints);
             }
 
-            QuantizeGrouped(values, outer, channels, inner, 1, scales[..channels], zeroPoints[..channels], destination, type, isa);
+            QuantizeGrouped(values, outer, channels, inner, 1, perChannel: true, scales[..channels], zeroPoints[..channels], destination, type, isa);
         }
         finally
         {
@@ -189,11 +221,11 @@ public static class AffineQuantizer
     /// Shared shape walk of per-channel (block size 1 over the channel axis) and per-block quantization:
     /// the work is cut into contiguous runs that share one parameter pair, or that use a row of them.
     /// </summary>
-    internal static void QuantizeGrouped(ReadOnlySpan<float> values, int outer, int axisLength, int inner, int blockSize, ReadOnlySpan<float> scales, ReadOnlySpan<int> zeroPoints, Span<byte> destination, QuantizedType type, KernelIsa isa)
+    internal static void QuantizeGrouped(ReadOnlySpan<float> values, int outer, int axisLength, int inner, int blockSize, bool perChannel, ReadOnlySpan<float> scales, ReadOnlySpan<int> zeroPoints, Span<byte> destination, QuantizedType type, KernelIsa isa)
     {
         ThrowHelper.CheckShape(values.Length, outer, axisLength, inner, nameof(values));
         int blocks = RangeKernels.BlockCount(axisLength, blockSize);
-        int parameterCount = blockSize == 1 ? axisLength : outer * blocks * inner;
+        int parameterCount = perChannel ? axisLength : outer * blocks * inner;
         if (scales.Length != parameterCount)
         {
             ThrowHelper.LengthMismatch(nameof(scales));
@@ -210,14 +242,22 @@ public static class AffineQuantizer
         }
 
         var (lo, hi) = QuantizationParameters.StorageRange(type);
-        bool perChannel = blockSize == 1;
         if (perChannel && inner == 1)
         {
-            // Channels are the contiguous axis: each row of `axisLength` elements uses the whole parameter row.
-            for (int o = 0; o < outer; o++)
+            // Channels are the contiguous axis: strips of channels keep their parameters in registers.
+            float[] zeroPointFloats = ArrayPool<float>.Shared.Rent(Math.Max(1, axisLength));
+            try
             {
-                int row = o * axisLength;
-                AffineKernels.QuantizeRow(values.Slice(row, axisLength), scales, zeroPoints, lo, hi, destination.Slice(row, axisLength), isa);
+                for (int c = 0; c < axisLength; c++)
+                {
+                    zeroPointFloats[c] = zeroPoints[c];
+                }
+
+                ChannelStrips.Quantize(values, outer, axisLength, scales, zeroPointFloats.AsSpan(0, axisLength), lo, hi, destination, isa);
+            }
+            finally
+            {
+                ArrayPool<float>.Shared.Return(zeroPointFloats);
             }
 
             return;
@@ -253,12 +293,12 @@ public static class AffineQuantizer
         }
     }
 
-    internal static void DequantizeGrouped(ReadOnlySpan<byte> quantized, int outer, int axisLength, int inner, int blockSize, ReadOnlySpan<float> scales, ReadOnlySpan<int> zeroPoints, Span<float> destination, bool signed, KernelIsa isa)
+    internal static void DequantizeGrouped(ReadOnlySpan<byte> quantized, int outer, int axisLength, int inner, int blockSize, bool perChannel, ReadOnlySpan<float> scales, ReadOnlySpan<int> zeroPoints, Span<float> destination, bool signed, KernelIsa isa)
     {
         ThrowHelper.CheckBlockSize(blockSize, nameof(blockSize));
         ThrowHelper.CheckShape(quantized.Length, outer, axisLength, inner, nameof(quantized));
         int blocks = RangeKernels.BlockCount(axisLength, blockSize);
-        int parameterCount = blockSize == 1 ? axisLength : outer * blocks * inner;
+        int parameterCount = perChannel ? axisLength : outer * blocks * inner;
         if (scales.Length != parameterCount)
         {
             ThrowHelper.LengthMismatch(nameof(scales));
@@ -274,7 +314,6 @@ public static class AffineQuantizer
             ThrowHelper.DestinationTooShort(nameof(destination));
         }
 
-        bool perChannel = blockSize == 1;
         if (perChannel && inner == 1)
         {
             for (int o = 0; o < outer; o++)

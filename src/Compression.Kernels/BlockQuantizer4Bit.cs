@@ -41,6 +41,13 @@ public static class BlockQuantizer4Bit
         MatMulNBitsKernels.Quantize(weight, k, n, blockSize, symmetric, packed, scales, zeroPoints, rule, KernelIsaSelector.Best);
 
     /// <summary>
+    /// <see cref="QuantizeMatMulNBits"/> with groups of K-bands spread over all cores; the output is identical to
+    /// the serial one (every band is computed the same way, only on another core).
+    /// </summary>
+    public static void QuantizeMatMulNBitsParallel(ReadOnlySpan<float> weight, int k, int n, int blockSize, bool symmetric, Span<byte> packed, Span<float> scales, Span<byte> zeroPoints, BlockScaleRule rule = BlockScaleRule.MinMax) =>
+        MatMulNBitsKernels.Quantize(weight, k, n, blockSize, symmetric, packed, scales, zeroPoints, rule, KernelIsaSelector.Best, parallel: true);
+
+    /// <summary>
     /// Dequantizes the MatMulNBits layout back to <c>B[K, N]</c> row-major: <c>(q - zp) * scale</c>, with zp 8 when
     /// <paramref name="zeroPoints"/> is empty.
     /// </summary>
@@ -54,19 +61,19 @@ public static class BlockQuantizer4Bit
     /// <c>axisLength</c> for per-axis and a tensor with <c>outer = inner = 1</c> for per-tensor quantization.
     /// </summary>
     public static void QuantizeInt4(ReadOnlySpan<float> values, int outer, int axisLength, int inner, int blockSize, ReadOnlySpan<float> scales, ReadOnlySpan<int> zeroPoints, Span<byte> packed) =>
-        Int4Kernels.Quantize(values, outer, axisLength, inner, blockSize, scales, zeroPoints, packed, signed: true);
+        Int4Kernels.Quantize(values, outer, axisLength, inner, blockSize, scales, zeroPoints, packed, signed: true, KernelIsaSelector.Best);
 
     /// <summary>As <see cref="QuantizeInt4"/>, to packed uint4 (saturating to [0, 15]).</summary>
     public static void QuantizeUInt4(ReadOnlySpan<float> values, int outer, int axisLength, int inner, int blockSize, ReadOnlySpan<float> scales, ReadOnlySpan<int> zeroPoints, Span<byte> packed) =>
-        Int4Kernels.Quantize(values, outer, axisLength, inner, blockSize, scales, zeroPoints, packed, signed: false);
+        Int4Kernels.Quantize(values, outer, axisLength, inner, blockSize, scales, zeroPoints, packed, signed: false, KernelIsaSelector.Best);
 
     /// <summary>ONNX <c>DequantizeLinear</c> of packed int4 (layout as <see cref="QuantizeInt4"/>).</summary>
     public static void DequantizeInt4(ReadOnlySpan<byte> packed, int outer, int axisLength, int inner, int blockSize, ReadOnlySpan<float> scales, ReadOnlySpan<int> zeroPoints, Span<float> destination) =>
-        Int4Kernels.Dequantize(packed, outer, axisLength, inner, blockSize, scales, zeroPoints, destination, signed: true);
+        Int4Kernels.Dequantize(packed, outer, axisLength, inner, blockSize, scales, zeroPoints, destination, signed: true, KernelIsaSelector.Best);
 
     /// <summary>ONNX <c>DequantizeLinear</c> of packed uint4 (layout as <see cref="QuantizeUInt4"/>).</summary>
     public static void DequantizeUInt4(ReadOnlySpan<byte> packed, int outer, int axisLength, int inner, int blockSize, ReadOnlySpan<float> scales, ReadOnlySpan<int> zeroPoints, Span<float> destination) =>
-        Int4Kernels.Dequantize(packed, outer, axisLength, inner, blockSize, scales, zeroPoints, destination, signed: false);
+        Int4Kernels.Dequantize(packed, outer, axisLength, inner, blockSize, scales, zeroPoints, destination, signed: false, KernelIsaSelector.Best);
 
     /// <summary>Packs int4 values (each in [-8, 7]) two a byte, low nibble first.</summary>
     public static void PackInt4(ReadOnlySpan<sbyte> values, Span<byte> packed) => Int4Kernels.Pack(System.Runtime.InteropServices.MemoryMarshal.AsBytes(values), packed, nameof(values), signed: true);

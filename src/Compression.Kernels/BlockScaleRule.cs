@@ -7,9 +7,12 @@ public enum BlockScaleRule
     MinMax,
 
     /// <summary>
-    /// Tries the min/max range shrunk by clip ratios 1.00, 0.98, ..., 0.62 (20 candidates) and keeps the one
-    /// with the smallest mean squared error of the dequantized block (ties keep the larger ratio, so the result
-    /// is never worse than <see cref="MinMax"/>). Clipping a few outliers buys finer steps for the rest.
+    /// Searches each block for the scale (and zero point) with the smallest squared error of the dequantized
+    /// block: the min/max range shrunk by clip ratios 1.00, 0.98, ..., 0.62; for symmetric blocks also the
+    /// largest magnitude mapped to level +7 instead of -8 (same ratios); for asymmetric blocks the neighbouring
+    /// zero points; then up to 3 least-squares refits of the scale for the chosen levels. A candidate replaces the
+    /// current one only if strictly better, so the result is never worse than <see cref="MinMax"/>. About 40-60
+    /// block evaluations, so roughly 20-40x slower than <see cref="MinMax"/>.
     /// </summary>
     ClipSearch,
 }

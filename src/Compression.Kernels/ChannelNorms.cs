@@ -18,7 +18,16 @@ internal static class ChannelNorms
         {
             Span<double> sums = rented.AsSpan(0, channels);
             sums.Clear();
-            for (int o = 0; o < outer; o++)
+            if (inner == 1)
+            {
+                // Channels are contiguous: fold whole rows elementwise.
+                for (int o = 0; o < outer; o++)
+                {
+                    RowFolds.Accumulate(values.Slice(o * channels, channels), sums, squared, isa);
+                }
+            }
+
+            for (int o = 0; o < outer && inner != 1; o++)
             {
                 for (int c = 0; c < channels; c++)
                 {

@@ -22,8 +22,7 @@ internal static class ElementwiseRange
             return;
         }
 
-        TensorPrimitives.Min(min, row, min);
-        TensorPrimitives.Max(max, row, max);
+        RowFolds.MinMax(row, min, max, isa);
     }
 
     public static void AbsInto(ReadOnlySpan<float> row, Span<float> destination, KernelIsa isa)

@@ -60,37 +60,68 @@ public sealed class Histogram
     public double BinEdge(int bin) => bin == BinCount ? Max : Min + (bin / _binsPerUnit);
 
     /// <summary>Counts <paramref name="values"/>.</summary>
-    public void Add(ReadOnlySpan<float> values)
+    public void Add(ReadOnlySpan<float> values) => Add(values, KernelIsaSelector.Best);
+
+    internal void Add(ReadOnlySpan<float> values, KernelIsa isa)
     {
-        long under = 0, over = 0, nan = 0;
-        int last = BinCount - 1;
-        double min = Min;
-        foreach (float v in values)
+        // Bin indices are computed a chunk at a time (vectorised), then counted into 4 interleaved copies of the
+        // counts so that runs of equal bins (common: weights cluster near 0) do not serialise on one counter.
+        const int Chunk = 1024;
+        const int Copies = 4;
+        int slots = BinCount + 3;
+        Span<int> indices = stackalloc int[Chunk];
+        int[] rented = System.Buffers.ArrayPool<int>.Shared.Rent(Copies * slots);
+        Span<int> counts = rented.AsSpan(0, Copies * slots);
+        try
         {
-            if (v >= Min && v <= Max)
+            // int counters are safe: they are flushed to the long totals every 2^28 values.
+            const int Flush = 1 << 28;
+            for (int start = 0; start < values.Length; start += Flush)
             {
-                int bin = (int)((v - min) * _binsPerUnit);
-                _counts[Math.Min(bin, last)]++;
-            }
-            else if (v < Min)
-            {
-                under++;
-            }
-            else if (v > Max)
-            {
-                over++;
-            }
-            else
-            {
-                nan++;
+                counts.Clear();
+                ReadOnlySpan<float> part = values.Slice(start, Math.Min(Flush, values.Length - start));
+                for (int offset = 0; offset < part.Length; offset += Chunk)
+                {
+                    ReadOnlySpan<float> chunk = part.Slice(offset, Math.Min(Chunk, part.Length - offset));
+                    Span<int> bins = indices[..chunk.Length];
+                    HistogramBins.Compute(chunk, Min, Max, _binsPerUnit, BinCount, bins, isa);
+                    int i = 0;
+                    for (; i + Copies <= bins.Length; i += Copies)
+                    {
+                        counts[bins[i]]++;
+                        counts[slots + bins[i + 1]]++;
+                        counts[(2 * slots) + bins[i + 2]]++;
+                        counts[(3 * slots) + bins[i + 3]]++;
+                    }
+
+                    for (; i < bins.Length; i++)
+                    {
+                        counts[bins[i]]++;
+                    }
+                }
+
+                long inRange = 0;
+                for (int b = 0; b < BinCount; b++)
+                {
+                    long c = (long)counts[b] + counts[slots + b] + counts[(2 * slots) + b] + counts[(3 * slots) + b];
+                    _counts[b] += c;
+                    inRange += c;
+                }
+
+                Underflow += Slot(counts, slots, BinCount);
+                Overflow += Slot(counts, slots, BinCount + 1);
+                NaNCount += Slot(counts, slots, BinCount + 2);
+                InRangeCount += inRange;
             }
         }
-
-        Underflow += under;
-        Overflow += over;
-        NaNCount += nan;
-        InRangeCount += values.Length - under - over - nan;
+        finally
+        {
+            System.Buffers.ArrayPool<int>.Shared.Return(rented);
+        }
     }
+
+    private static long Slot(ReadOnlySpan<int> counts, int slots, int b) =>
+        (long)counts[b] + counts[slots + b] + counts[(2 * slots) + b] + counts[(3 * slots) + b];
 
     /// <summary>Adds the counts of <paramref name="other"/>, which must have the same bins and range.</summary>
     public void Merge(Histogram other)

@@ -1,9 +1,12 @@
+using System.Buffers;
+
 namespace Compression.Kernels;
 
 /// <summary>ONNX opset-21 int4/uint4 quantize, dequantize and nibble packing.</summary>
 internal static class Int4Kernels
 {
-    public static void Quantize(ReadOnlySpan<float> values, int outer, int axisLength, int inner, int blockSize, ReadOnlySpan<float> scales, ReadOnlySpan<int> zeroPoints, Span<byte> packed, bool signed)
+    /// <summary>ONNX QuantizeLinear to 4 bits (saturating to the int4/uint4 range), then nibble packing.</summary>
+    public static void Quantize(ReadOnlySpan<float> values, int outer, int axisLength, int inner, int blockSize, ReadOnlySpan<float> scales, ReadOnlySpan<int> zeroPoints, Span<byte> packed, bool signed, KernelIsa isa)
     {
         CheckBlocked(values.Length, outer, axisLength, inner, blockSize, scales.Length, zeroPoints.Length);
         if (packed.Length < BlockQuantizer4Bit.PackedLength(values.Length))
@@ -11,38 +14,32 @@ internal static class Int4Kernels
             ThrowHelper.DestinationTooShort(nameof(packed));
         }
 
-        var (lo, hi) = QuantizationParameters.StorageRange(signed ? QuantizedType.Int4 : QuantizedType.UInt4);
-        int blocks = RangeKernels.BlockCount(axisLength, blockSize);
-        int low = 0;
-        int index = 0;
-        for (int o = 0; o < outer; o++)
+        byte[] quantized = ArrayPool<byte>.Shared.Rent(Math.Max(1, values.Length));
+        int[]? zeros = zeroPoints.IsEmpty ? ArrayPool<int>.Shared.Rent(Math.Max(1, scales.Length)) : null;
+        try
         {
-            for (int a = 0; a < axisLength; a++)
+            if (zeros is not null)
             {
-                int p = ((o * blocks) + (a / blockSize)) * inner;
-                for (int i = 0; i < inner; i++, index++)
-                {
-                    int zp = zeroPoints.IsEmpty ? 0 : zeroPoints[p + i];
-                    int q = AffineKernels.QuantizeOne(values[index], scales[p + i], zp, lo, hi) & 0xF;
-                    if ((index & 1) == 0)
-                    {
-                        low = q;
-                    }
-                    else
-                    {
-                        packed[index >> 1] = (byte)(low | (q << 4));
-                    }
-                }
+                Array.Clear(zeros, 0, scales.Length);
+                zeroPoints = zeros.AsSpan(0, scales.Length);
             }
-        }
 
-        if ((index & 1) == 1)
+            Span<byte> levels = quantized.AsSpan(0, values.Length);
+            AffineQuantizer.QuantizeGrouped(values, outer, axisLength, inner, blockSize, perChannel: false, scales, zeroPoints, levels, signed ? QuantizedType.Int4 : QuantizedType.UInt4, isa);
+            Nibbles.Pack(levels, packed, isa);
+        }
+        finally
         {
-            packed[index >> 1] = (byte)low;
+            ArrayPool<byte>.Shared.Return(quantized);
+            if (zeros is not null)
+            {
+                ArrayPool<int>.Shared.Return(zeros);
+            }
         }
     }
 
-    public static void Dequantize(ReadOnlySpan<byte> packed, int outer, int axisLength, int inner, int blockSize, ReadOnlySpan<float> scales, ReadOnlySpan<int> zeroPoints, Span<float> destination, bool signed)
+    /// <summary>Unpacks, then ONNX DequantizeLinear.</summary>
+    public static void Dequantize(ReadOnlySpan<byte> packed, int outer, int axisLength, int inner, int blockSize, ReadOnlySpan<float> scales, ReadOnlySpan<int> zeroPoints, Span<float> destination, bool signed, KernelIsa isa)
     {
         if (outer < 0 || axisLength < 0 || inner < 0)
         {
@@ -61,19 +58,26 @@ internal static class Int4Kernels
             ThrowHelper.LengthMismatch(nameof(packed));
         }
 
-        int blocks = RangeKernels.BlockCount(axisLength, blockSize);
-        int index = 0;
-        for (int o = 0; o < outer; o++)
+        byte[] unpacked = ArrayPool<byte>.Shared.Rent(Math.Max(1, (int)count));
+        int[]? zeros = zeroPoints.IsEmpty ? ArrayPool<int>.Shared.Rent(Math.Max(1, scales.Length)) : null;
+        try
         {
-            for (int a = 0; a < axisLength; a++)
+            if (zeros is not null)
             {
-                int p = ((o * blocks) + (a / blockSize)) * inner;
-                for (int i = 0; i < inner; i++, index++)
-                {
-                    int q = Nibble(packed, index, signed);
-                    int zp = zeroPoints.IsEmpty ? 0 : zeroPoints[p + i];
-                    destination[index] = AffineKernels.DequantizeOne(q, scales[p + i], zp);
-                }
+                Array.Clear(zeros, 0, scales.Length);
+                zeroPoints = zeros.AsSpan(0, scales.Length);
+            }
+
+            Span<byte> levels = unpacked.AsSpan(0, (int)count);
+            Nibbles.Unpack(packed, levels, signed, isa);
+            AffineQuantizer.DequantizeGrouped(levels, outer, axisLength, inner, blockSize, perChannel: false, scales, zeroPoints, destination, signed, isa);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(unpacked);
+            if (zeros is not null)
+            {
+                ArrayPool<int>.Shared.Return(zeros);
             }
         }
     }
@@ -94,16 +98,7 @@ internal static class Int4Kernels
             }
         }
 
-        int pairs = values.Length / 2;
-        for (int i = 0; i < pairs; i++)
-        {
-            packed[i] = (byte)((values[2 * i] & 0xF) | ((values[(2 * i) + 1] & 0xF) << 4));
-        }
-
-        if ((values.Length & 1) == 1)
-        {
-            packed[pairs] = (byte)(values[^1] & 0xF);
-        }
+        Nibbles.Pack(values, packed, KernelIsaSelector.Best);
     }
 
     public static void Unpack(ReadOnlySpan<byte> packed, Span<byte> values, bool signed)
@@ -113,10 +108,7 @@ internal static class Int4Kernels
             ThrowHelper.LengthMismatch(nameof(packed));
         }
 
-        for (int i = 0; i < values.Length; i++)
-        {
-            values[i] = (byte)Nibble(packed, i, signed);
-        }
+        Nibbles.Unpack(packed, values, signed, KernelIsaSelector.Best);
     }
 
     /// <summary>Element <paramref name="index"/> of a packed 4-bit tensor, sign-extended when signed.</summary>

@@ -120,86 +120,98 @@ internal static partial class RangeReduction
 
     public static float AbsMaxVector512(ReadOnlySpan<float> values)
     {
-        ref float p = ref MemoryMarshal.GetReference(values);
+        // |x| as integer bits: monotonic for magnitudes and NaN sorts above infinity, so a plain integer max
+        // is the IEEE result (NaN propagates) at one instruction per vector.
+        ref int p = ref Unsafe.As<float, int>(ref MemoryMarshal.GetReference(values));
         nuint n = (nuint)values.Length;
-        nuint w = (nuint)Vector512<float>.Count;
-        Vector512<float> m0 = Vector512<float>.Zero, m1 = m0, m2 = m0, m3 = m0;
+        nuint w = (nuint)Vector512<int>.Count;
+        var mask = Vector512.Create(0x7FFFFFFF);
+        Vector512<int> m0 = Vector512<int>.Zero, m1 = m0, m2 = m0, m3 = m0;
         nuint i = 0;
         for (; i + (4 * w) <= n; i += 4 * w)
         {
-            m0 = Vector512.Max(m0, Vector512.Abs(Vector512.LoadUnsafe(ref p, i)));
-            m1 = Vector512.Max(m1, Vector512.Abs(Vector512.LoadUnsafe(ref p, i + w)));
-            m2 = Vector512.Max(m2, Vector512.Abs(Vector512.LoadUnsafe(ref p, i + (2 * w))));
-            m3 = Vector512.Max(m3, Vector512.Abs(Vector512.LoadUnsafe(ref p, i + (3 * w))));
+            m0 = Vector512.Max(m0, Vector512.LoadUnsafe(ref p, i) & mask);
+            m1 = Vector512.Max(m1, Vector512.LoadUnsafe(ref p, i + w) & mask);
+            m2 = Vector512.Max(m2, Vector512.LoadUnsafe(ref p, i + (2 * w)) & mask);
+            m3 = Vector512.Max(m3, Vector512.LoadUnsafe(ref p, i + (3 * w)) & mask);
         }
 
         for (; i + w <= n; i += w)
         {
-            m0 = Vector512.Max(m0, Vector512.Abs(Vector512.LoadUnsafe(ref p, i)));
+            m0 = Vector512.Max(m0, Vector512.LoadUnsafe(ref p, i) & mask);
         }
 
         if (i < n)
         {
-            m0 = Vector512.Max(m0, Vector512.Abs(Vector512.LoadUnsafe(ref p, n - w)));
+            m0 = Vector512.Max(m0, Vector512.LoadUnsafe(ref p, n - w) & mask);
         }
 
-        return HorizontalMax(Vector512.Max(Vector512.Max(m0, m1), Vector512.Max(m2, m3)));
+        m0 = Vector512.Max(Vector512.Max(m0, m1), Vector512.Max(m2, m3));
+        return BitConverter.Int32BitsToSingle(MaxLane(m0));
     }
 
     public static float AbsMaxVector256(ReadOnlySpan<float> values)
     {
-        ref float p = ref MemoryMarshal.GetReference(values);
+        // |x| as integer bits: monotonic for magnitudes and NaN sorts above infinity, so a plain integer max
+        // is the IEEE result (NaN propagates) at one instruction per vector.
+        ref int p = ref Unsafe.As<float, int>(ref MemoryMarshal.GetReference(values));
         nuint n = (nuint)values.Length;
-        nuint w = (nuint)Vector256<float>.Count;
-        Vector256<float> m0 = Vector256<float>.Zero, m1 = m0, m2 = m0, m3 = m0;
+        nuint w = (nuint)Vector256<int>.Count;
+        var mask = Vector256.Create(0x7FFFFFFF);
+        Vector256<int> m0 = Vector256<int>.Zero, m1 = m0, m2 = m0, m3 = m0;
         nuint i = 0;
         for (; i + (4 * w) <= n; i += 4 * w)
         {
-            m0 = Vector256.Max(m0, Vector256.Abs(Vector256.LoadUnsafe(ref p, i)));
-            m1 = Vector256.Max(m1, Vector256.Abs(Vector256.LoadUnsafe(ref p, i + w)));
-            m2 = Vector256.Max(m2, Vector256.Abs(Vector256.LoadUnsafe(ref p, i + (2 * w))));
-            m3 = Vector256.Max(m3, Vector256.Abs(Vector256.LoadUnsafe(ref p, i + (3 * w))));
+            m0 = Vector256.Max(m0, Vector256.LoadUnsafe(ref p, i) & mask);
+            m1 = Vector256.Max(m1, Vector256.LoadUnsafe(ref p, i + w) & mask);
+            m2 = Vector256.Max(m2, Vector256.LoadUnsafe(ref p, i + (2 * w)) & mask);
+            m3 = Vector256.Max(m3, Vector256.LoadUnsafe(ref p, i + (3 * w)) & mask);
         }
 
         for (; i + w <= n; i += w)
         {
-            m0 = Vector256.Max(m0, Vector256.Abs(Vector256.LoadUnsafe(ref p, i)));
+            m0 = Vector256.Max(m0, Vector256.LoadUnsafe(ref p, i) & mask);
         }
 
         if (i < n)
         {
-            m0 = Vector256.Max(m0, Vector256.Abs(Vector256.LoadUnsafe(ref p, n - w)));
+            m0 = Vector256.Max(m0, Vector256.LoadUnsafe(ref p, n - w) & mask);
         }
 
-        return HorizontalMax(Vector256.Max(Vector256.Max(m0, m1), Vector256.Max(m2, m3)));
+        m0 = Vector256.Max(Vector256.Max(m0, m1), Vector256.Max(m2, m3));
+        return BitConverter.Int32BitsToSingle(MaxLane(m0));
     }
 
     public static float AbsMaxVector128(ReadOnlySpan<float> values)
     {
-        ref float p = ref MemoryMarshal.GetReference(values);
+        // |x| as integer bits: monotonic for magnitudes and NaN sorts above infinity, so a plain integer max
+        // is the IEEE result (NaN propagates) at one instruction per vector.
+        ref int p = ref Unsafe.As<float, int>(ref MemoryMarshal.GetReference(values));
         nuint n = (nuint)values.Length;
-        nuint w = (nuint)Vector128<float>.Count;
-        Vector128<float> m0 = Vector128<float>.Zero, m1 = m0, m2 = m0, m3 = m0;
+        nuint w = (nuint)Vector128<int>.Count;
+        var mask = Vector128.Create(0x7FFFFFFF);
+        Vector128<int> m0 = Vector128<int>.Zero, m1 = m0, m2 = m0, m3 = m0;
         nuint i = 0;
         for (; i + (4 * w) <= n; i += 4 * w)
         {
-            m0 = Vector128.Max(m0, Vector128.Abs(Vector128.LoadUnsafe(ref p, i)));
-            m1 = Vector128.Max(m1, Vector128.Abs(Vector128.LoadUnsafe(ref p, i + w)));
-            m2 = Vector128.Max(m2, Vector128.Abs(Vector128.LoadUnsafe(ref p, i + (2 * w))));
-            m3 = Vector128.Max(m3, Vector128.Abs(Vector128.LoadUnsafe(ref p, i + (3 * w))));
+            m0 = Vector128.Max(m0, Vector128.LoadUnsafe(ref p, i) & mask);
+            m1 = Vector128.Max(m1, Vector128.LoadUnsafe(ref p, i + w) & mask);
+            m2 = Vector128.Max(m2, Vector128.LoadUnsafe(ref p, i + (2 * w)) & mask);
+            m3 = Vector128.Max(m3, Vector128.LoadUnsafe(ref p, i + (3 * w)) & mask);
         }
 
         for (; i + w <= n; i += w)
         {
-            m0 = Vector128.Max(m0, Vector128.Abs(Vector128.LoadUnsafe(ref p, i)));
+            m0 = Vector128.Max(m0, Vector128.LoadUnsafe(ref p, i) & mask);
         }
 
         if (i < n)
         {
-            m0 = Vector128.Max(m0, Vector128.Abs(Vector128.LoadUnsafe(ref p, n - w)));
+            m0 = Vector128.Max(m0, Vector128.LoadUnsafe(ref p, n - w) & mask);
         }
 
-        return HorizontalMax(Vector128.Max(Vector128.Max(m0, m1), Vector128.Max(m2, m3)));
+        m0 = Vector128.Max(Vector128.Max(m0, m1), Vector128.Max(m2, m3));
+        return BitConverter.Int32BitsToSingle(MaxLane(m0));
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -221,4 +233,17 @@ internal static partial class RangeReduction
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static float HorizontalMax(Vector128<float> v) =>
         Math.Max(Math.Max(v.GetElement(0), v.GetElement(1)), Math.Max(v.GetElement(2), v.GetElement(3)));
+
+    private static int MaxLane<T>(T vector)
+        where T : struct
+    {
+        int max = 0;
+        ReadOnlySpan<int> lanes = MemoryMarshal.Cast<T, int>(new ReadOnlySpan<T>(in vector));
+        foreach (int lane in lanes)
+        {
+            max = Math.Max(max, lane);
+        }
+
+        return max;
+    }
 }

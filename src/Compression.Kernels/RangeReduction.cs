@@ -68,11 +68,7 @@ internal static partial class RangeReduction
             // Channels are the contiguous axis: fold each row of `channels` elements into the outputs, elementwise.
             values[..channels].CopyTo(min);
             values[..channels].CopyTo(max);
-            for (int o = 1; o < outer; o++)
-            {
-                ElementwiseRange.MinMaxInto(values.Slice(o * channels, channels), min, max, isa);
-            }
-
+            ChannelStrips.MinMax(values, outer, channels, min, max, isa);
             return;
         }
 

@@ -139,7 +139,7 @@ public sealed class AffineQuantizerTests
                 var q = new byte[values.Length];
                 AffineQuantizer.QuantizePerChannel(values, outer, channels, inner, scales, zps, q, QuantizedType.Int8, isa);
                 var back = new float[values.Length];
-                AffineQuantizer.DequantizeGrouped(q, outer, channels, inner, 1, scales, zps, back, signed: true, isa);
+                AffineQuantizer.DequantizeGrouped(q, outer, channels, inner, 1, perChannel: true, scales, zps, back, signed: true, isa);
                 for (int idx = 0; idx < values.Length; idx++)
                 {
                     int c = idx / inner % channels;
@@ -156,7 +156,7 @@ public sealed class AffineQuantizerTests
     {
         foreach (KernelIsa isa in KernelIsaSelector.Supported)
         {
-            foreach (var (outer, axis, inner, block) in new[] { (2, 100, 1, 32), (1, 256, 1, 16), (3, 40, 70, 16), (1, 33, 5, 128) })
+            foreach (var (outer, axis, inner, block) in new[] { (2, 100, 1, 32), (1, 256, 1, 16), (3, 40, 70, 16), (1, 33, 5, 128), (2, 9, 3, 1) })
             {
                 float[] values = TestData.Mixed(outer * axis * inner, axis, withNaN: false);
                 int blocks = RangeKernels.BlockCount(axis, block);
@@ -166,7 +166,7 @@ public sealed class AffineQuantizerTests
                 var q = new byte[values.Length];
                 AffineQuantizer.QuantizePerBlock(values, outer, axis, inner, block, scales, zps, q, QuantizedType.UInt8, isa);
                 var back = new float[values.Length];
-                AffineQuantizer.DequantizeGrouped(q, outer, axis, inner, block, scales, zps, back, signed: false, isa);
+                AffineQuantizer.DequantizeGrouped(q, outer, axis, inner, block, perChannel: false, scales, zps, back, signed: false, isa);
                 for (int o = 0; o < outer; o++)
                 {
                     for (int a = 0; a < axis; a++)
@@ -250,12 +250,26 @@ public sealed class AffineQuantizerTests
         var parallel = new sbyte[values.Length];
         AffineQuantizer.Quantize(values, 0.05f, 3, serial);
         AffineQuantizer.QuantizeParallel(values, 0.05f, 3, parallel);
-        CollectionAssert.AreEqual(serial, parallel);
+        Assert.IsTrue(serial.AsSpan().SequenceEqual(parallel));
         var serialU = new byte[values.Length];
         var parallelU = new byte[values.Length];
         AffineQuantizer.Quantize(values, 0.05f, 130, serialU);
         AffineQuantizer.QuantizeParallel(values, 0.05f, 130, parallelU);
-        CollectionAssert.AreEqual(serialU, parallelU);
+        Assert.IsTrue(serialU.AsSpan().SequenceEqual(parallelU));
+    }
+
+    [TestMethod]
+    public void Parallel_fused_quantize_is_identical_to_serial()
+    {
+        float[] values = TestData.GaussianWithOutliers(2_300_001, 6);
+        var serial = new sbyte[values.Length];
+        var parallel = new sbyte[values.Length];
+        Assert.AreEqual(AffineQuantizer.QuantizeTensor(values, serial, symmetric: true), AffineQuantizer.QuantizeTensorParallel(values, parallel, symmetric: true));
+        Assert.IsTrue(serial.AsSpan().SequenceEqual(parallel));
+        var serialU = new byte[values.Length];
+        var parallelU = new byte[values.Length];
+        Assert.AreEqual(AffineQuantizer.QuantizeTensor(values, serialU, symmetric: false), AffineQuantizer.QuantizeTensorParallel(values, parallelU, symmetric: false));
+        Assert.IsTrue(serialU.AsSpan().SequenceEqual(parallelU));
     }
 
     [TestMethod]

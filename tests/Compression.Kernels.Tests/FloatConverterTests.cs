@@ -185,11 +185,11 @@ public sealed class FloatConverterTests
         var b = new Half[values.Length];
         FloatConverter.ToHalf(values, a);
         FloatConverter.ToHalfParallel(values, b);
-        CollectionAssert.AreEqual(a, b);
+        Assert.IsTrue(System.Runtime.InteropServices.MemoryMarshal.Cast<Half, ushort>(a.AsSpan()).SequenceEqual(System.Runtime.InteropServices.MemoryMarshal.Cast<Half, ushort>(b.AsSpan())));
         var c = new ushort[values.Length];
         var d = new ushort[values.Length];
         FloatConverter.ToBFloat16(values, c);
         FloatConverter.ToBFloat16Parallel(values, d);
-        CollectionAssert.AreEqual(c, d);
+        Assert.IsTrue(c.AsSpan().SequenceEqual(d));
     }
 }

@@ -9,12 +9,21 @@ namespace Compression.Onnx.IO;
 /// </remarks>
 internal static class ModelTensors
 {
+    /// <summary>Where a found tensor sits; external data is written for initializers by default, like onnx's own tools.</summary>
+    public enum Site
+    {
+        Initializer,
+        Other,
+    }
+
     /// <summary>Graph nesting beyond which the walk stops: a guard for models built in memory (files are already bounded by the reader's recursion limit).</summary>
     public const int MaxGraphDepth = 256;
 
-    public static List<TensorProto> Collect(ModelProto model, string? filePath)
+    public static List<TensorProto> Collect(ModelProto model, string? filePath) => Collect(model, filePath, null);
+
+    public static List<TensorProto> Collect(ModelProto model, string? filePath, List<Site>? sites)
     {
-        var tensors = new List<TensorProto>();
+        var tensors = new Found(sites);
         if (model.Graph is not null)
         {
             AddGraph(model.Graph, tensors, 0, filePath);
@@ -38,17 +47,17 @@ internal static class ModelTensors
             }
         }
 
-        return tensors;
+        return tensors.Tensors;
     }
 
-    private static void AddGraph(GraphProto graph, List<TensorProto> tensors, int depth, string? filePath)
+    private static void AddGraph(GraphProto graph, Found tensors, int depth, string? filePath)
     {
         if (depth > MaxGraphDepth)
         {
             throw ModelErrors.NestingTooDeep(filePath, null);
         }
 
-        tensors.AddRange(graph.Initializer);
+        tensors.AddRange(graph.Initializer, Site.Initializer);
         foreach (SparseTensorProto sparse in graph.SparseInitializer)
         {
             AddSparse(sparse, tensors);
@@ -57,7 +66,7 @@ internal static class ModelTensors
         AddNodes(graph.Node, tensors, depth, filePath);
     }
 
-    private static void AddNodes(IEnumerable<NodeProto> nodes, List<TensorProto> tensors, int depth, string? filePath)
+    private static void AddNodes(IEnumerable<NodeProto> nodes, Found tensors, int depth, string? filePath)
     {
         foreach (NodeProto node in nodes)
         {
@@ -65,10 +74,10 @@ internal static class ModelTensors
             {
                 if (attribute.T is not null)
                 {
-                    tensors.Add(attribute.T);
+                    tensors.Add(attribute.T, Site.Other);
                 }
 
-                tensors.AddRange(attribute.Tensors);
+                tensors.AddRange(attribute.Tensors, Site.Other);
                 if (attribute.SparseTensor is not null)
                 {
                     AddSparse(attribute.SparseTensor, tensors);
@@ -92,16 +101,36 @@ internal static class ModelTensors
         }
     }
 
-    private static void AddSparse(SparseTensorProto sparse, List<TensorProto> tensors)
+    private static void AddSparse(SparseTensorProto sparse, Found tensors)
     {
         if (sparse.Values is not null)
         {
-            tensors.Add(sparse.Values);
+            tensors.Add(sparse.Values, Site.Other);
         }
 
         if (sparse.Indices is not null)
         {
-            tensors.Add(sparse.Indices);
+            tensors.Add(sparse.Indices, Site.Other);
+        }
+    }
+
+    /// <summary>The tensors found so far and, when asked for, where each sits.</summary>
+    private sealed class Found(List<Site>? sites)
+    {
+        public List<TensorProto> Tensors { get; } = [];
+
+        public void Add(TensorProto tensor, Site site)
+        {
+            Tensors.Add(tensor);
+            sites?.Add(site);
+        }
+
+        public void AddRange(IEnumerable<TensorProto> tensors, Site site)
+        {
+            foreach (TensorProto tensor in tensors)
+            {
+                Add(tensor, site);
+            }
         }
     }
 }

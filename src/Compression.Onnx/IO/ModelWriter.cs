@@ -33,9 +33,9 @@ internal static class ModelWriter
         {
             ExternalDataMode.Always => true,
             ExternalDataMode.Never => false,
-            _ => hasExternal || payload > InlineLimit,
+            _ => hasExternal || payload > options.InlineLimit,
         };
-        if (!external && payload > InlineLimit)
+        if (!external && payload > options.InlineLimit)
         {
             throw ModelErrors.TooLargeForSingleFile(path, payload);
         }
@@ -55,7 +55,7 @@ internal static class ModelWriter
             if (external)
             {
                 dataFile = new AtomicFile(Path.Combine(Path.GetDirectoryName(path)!, dataFileName));
-                toWrite = WithExternalData(model, tensors, dataFile.Stream, dataFileName, options.ExternalDataThreshold);
+                toWrite = WithExternalData(model, dataFile.Stream, dataFileName, options);
             }
             else if (hasExternal)
             {
@@ -104,19 +104,23 @@ internal static class ModelWriter
         return copy;
     }
 
-    private static ModelProto WithExternalData(OnnxModel model, List<TensorProto> originals, Stream data, string location, long threshold)
+    private static ModelProto WithExternalData(OnnxModel model, Stream data, string location, ModelSaveOptions options)
     {
+        var sites = new List<ModelTensors.Site>();
+        List<TensorProto> originals = ModelTensors.Collect(model.Proto, model.FilePath, sites);
+        long threshold = Math.Max(options.ExternalDataThreshold, 1);
         ModelProto copy = model.Proto.Clone();
         List<TensorProto> copies = ModelTensors.Collect(copy, model.FilePath);
         long offset = 0;
         for (int i = 0; i < originals.Count; i++)
         {
             TensorProto original = originals[i];
-            if (ElementTypes.GetBitsPerElement(original.DataType) == 0 || PayloadBytes(original, model) < Math.Max(threshold, 1))
+            bool eligible = sites[i] == ModelTensors.Site.Initializer || options.ExternalizeAttributeTensors;
+            if (!eligible || ElementTypes.GetBitsPerElement(original.DataType) == 0 || PayloadBytes(original, model) < threshold)
             {
                 if (TensorData.IsExternal(original))
                 {
-                    // Below the threshold (or unsized): inline it.
+                    // Not written to the data file (small, unsized or not eligible): inline it.
                     ReadOnlyMemory<byte> inline = model.GetExternalBytes(original);
                     TensorData.ClearValues(copies[i]);
                     copies[i].RawData = UnsafeByteOperations.UnsafeWrap(inline);

@@ -7,9 +7,14 @@ namespace Compression.Onnx.IO;
 /// refers to, kept memory-mapped until <see cref="Dispose"/>. Load with <see cref="Load(string, ModelLoadOptions?)"/>,
 /// change <see cref="Proto"/> (directly or through <c>Compression.Onnx.Graph</c>), save with <see cref="Save(string, ModelSaveOptions?)"/>.
 /// </summary>
+/// <remarks>
+/// Not thread-safe for edits. Reading tensors from several threads is safe once the model is loaded, except
+/// for external tensors created after loading (they are resolved on first use).
+/// </remarks>
 public sealed class OnnxModel : IDisposable
 {
     private ExternalDataStore? _externalData;
+    private bool _disposed;
 
     private OnnxModel(ModelProto proto, string? filePath, string? baseDirectory, ExternalDataStore? externalData)
     {
@@ -50,7 +55,7 @@ public sealed class OnnxModel : IDisposable
     public static OnnxModel Load(Stream stream, string? baseDirectory, ModelLoadOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(stream);
-        ModelProto proto = ModelReader.ReadStream(stream, null, options ?? ModelLoadOptions.Default);
+        ModelProto proto = ModelReader.Read(stream, options ?? ModelLoadOptions.Default);
         return Attach(proto, null, baseDirectory is null ? null : Path.GetFullPath(baseDirectory));
     }
 
@@ -94,8 +99,6 @@ public sealed class OnnxModel : IDisposable
         _externalData?.Dispose();
         _externalData = null;
     }
-
-    private bool _disposed;
 
     /// <summary>The bytes of an external tensor of this model (mapped, not copied).</summary>
     internal ReadOnlyMemory<byte> GetExternalBytes(TensorProto tensor)

@@ -83,12 +83,10 @@ public sealed class BadInputTests
         Assert.AreEqual(DiagnosticCodes.NotAnOnnxModel, LoadBytesFails(model.ToByteArray()).Code);
     }
 
-    [TestMethod]
-    public void RecursionBombOfNestedIfBranches()
+    private static byte[] NestedIfModel(int levels)
     {
-        // 60 nested If nodes: each level is node -> attribute -> graph, far past the reader's limit of 100 messages.
         GraphProto inner = new() { Name = "leaf" };
-        for (int level = 0; level < 60; level++)
+        for (int level = 0; level < levels; level++)
         {
             var node = new NodeProto { OpType = "If", Name = "if" + level };
             node.Input.Add("cond");
@@ -98,8 +96,38 @@ public sealed class BadInputTests
             inner.Node.Add(node);
         }
 
-        byte[] bytes = ModelFactory.Model(inner).ToByteArray();
-        Assert.AreEqual(DiagnosticCodes.NestingTooDeep, LoadBytesFails(bytes).Code);
+        return ModelFactory.Model(inner).ToByteArray();
+    }
+
+    [TestMethod]
+    public void RecursionBombOfNestedIfBranches()
+    {
+        // 60 nested If nodes: each level is node -> attribute -> graph, far past the reader's limit of 100 messages.
+        Assert.AreEqual(DiagnosticCodes.NestingTooDeep, LoadBytesFails(NestedIfModel(60)).Code);
+    }
+
+    [TestMethod]
+    public void TheDefaultLimitIsTheSameForFilesAndStreams()
+    {
+        // With the limit of 100 messages, 33 nested If levels (3 messages each) still load and 34 do not,
+        // whether the file is parsed from its memory map or from a stream.
+        using var folder = new TempFolder();
+        foreach ((int levels, bool fits) in new[] { (33, true), (34, false) })
+        {
+            string path = folder.File($"nested{levels}.onnx");
+            File.WriteAllBytes(path, NestedIfModel(levels));
+            using var stream = new MemoryStream(File.ReadAllBytes(path));
+            if (fits)
+            {
+                OnnxModel.Load(path).Dispose();
+                OnnxModel.Load(stream, null).Dispose();
+            }
+            else
+            {
+                Assert.AreEqual(DiagnosticCodes.NestingTooDeep, Assert.ThrowsExactly<CompressionException>(() => OnnxModel.Load(path)).Code);
+                Assert.AreEqual(DiagnosticCodes.NestingTooDeep, Assert.ThrowsExactly<CompressionException>(() => OnnxModel.Load(stream, null)).Code);
+            }
+        }
     }
 
     [TestMethod]

@@ -243,3 +243,44 @@ public sealed class ExternalDataTests
         Assert.HasCount(64, TensorData.ReadFloats(model.Proto.Graph.Initializer[1], model));
     }
 }
+
+[TestClass]
+public sealed class TwoGigabyteRuleTests
+{
+    [TestMethod]
+    public void AutoWritesExternalDataWhenOneFileWouldBeTooLarge()
+    {
+        using var folder = new TempFolder();
+        using OnnxModel model = OnnxModel.FromProto(ModelFactory.AddMul(1000));
+        // 8,000 bytes of weights against a lowered limit stands in for 2 GB.
+        model.Save(folder.File("m.onnx"), new ModelSaveOptions { InlineLimit = 4000 });
+        CollectionAssert.AreEquivalent(new[] { "m.onnx", "m.onnx.data" }, folder.Entries());
+        model.Save(folder.File("small.onnx"), new ModelSaveOptions { InlineLimit = 10_000 });
+        Assert.IsFalse(File.Exists(folder.File("small.onnx.data")));
+    }
+
+    [TestMethod]
+    public void NeverAboveTheLimitIsCodedAndWritesNothing()
+    {
+        using var folder = new TempFolder();
+        using OnnxModel model = OnnxModel.FromProto(ModelFactory.AddMul(1000));
+        var error = Assert.ThrowsExactly<CompressionException>(() =>
+            model.Save(folder.File("m.onnx"), new ModelSaveOptions { ExternalData = ExternalDataMode.Never, InlineLimit = 4000 }));
+        Assert.AreEqual(DiagnosticCodes.ModelTooLargeForSingleFile, error.Code);
+        Assert.IsEmpty(folder.Entries());
+    }
+
+    [TestMethod]
+    public void ModelFileAbove2GigabytesIsCodedWithoutReadingIt()
+    {
+        using var folder = new TempFolder();
+        string path = folder.File("huge.onnx");
+        using (FileStream stream = File.Create(path))
+        {
+            stream.SetLength(int.MaxValue + 1L); // sparse: no disk space used
+        }
+
+        var error = Assert.ThrowsExactly<CompressionException>(() => OnnxModel.Load(path));
+        Assert.AreEqual(DiagnosticCodes.ModelTooLarge, error.Code);
+    }
+}

@@ -33,6 +33,19 @@ public sealed class OnnxModelTests
     }
 
     [TestMethod]
+    public void LoadFromAFileStreamStartsAtItsPosition()
+    {
+        using var folder = new TempFolder();
+        byte[] model = File.ReadAllBytes(TestFiles.PpOcr);
+        File.WriteAllBytes(folder.File("prefixed.bin"), [1, 2, 3, 4, 5, .. model]);
+        using FileStream stream = File.OpenRead(folder.File("prefixed.bin"));
+        stream.Seek(5, SeekOrigin.Begin);
+        using OnnxModel loaded = OnnxModel.Load(stream, null);
+        Assert.AreEqual(ModelProto.Parser.ParseFrom(model), loaded.Proto);
+        Assert.AreEqual(stream.Length, stream.Position, "the stream is read to its end");
+    }
+
+    [TestMethod]
     public void UnknownFieldsSurviveARoundTrip()
     {
         ModelProto proto = ModelFactory.AddMul(4);

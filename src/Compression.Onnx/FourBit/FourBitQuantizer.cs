@@ -1,0 +1,136 @@
+using System.Globalization;
+using Compression.Onnx.Graph;
+using Compression.Onnx.IO;
+
+namespace Compression.Onnx.FourBit;
+
+/// <summary>
+/// <c>Quantize="Int4"</c> / <c>"UInt4"</c>, <c>Mode="WeightOnly"</c>: stores the weights of a model in 4 bits
+/// wherever ONNX Runtime can run them, and says how many weights got which precision.
+/// </summary>
+/// <remarks>
+/// <list type="bullet">
+/// <item>B of MatMul / Gemm (transA 0) -> <c>com.microsoft MatMulNBits</c> (blocks along K).</item>
+/// <item>Embedding tables read by axis-0 Gather -> <c>com.microsoft GatherBlockQuantized</c>.</item>
+/// <item>Other weights of rank 2+ (Conv, LSTM...) -> opset-21 blocked int4/uint4 <c>DequantizeLinear</c> when the
+/// model's opset is 21 or later, else 8-bit weight-only.</item>
+/// <item>Biases, normalisation parameters, 1-D and small tensors, non-float32 and non-finite weights stay as they are.</item>
+/// </list>
+/// Weights are found wherever they live (initializers, Constant nodes, If/Loop/Scan subgraphs); node names,
+/// inputs and outputs are unchanged.
+/// </remarks>
+public sealed class FourBitQuantizer
+{
+    /// <summary>Creates the pass.</summary>
+    /// <param name="options">What to do; checked when the pass runs.</param>
+    public FourBitQuantizer(FourBitOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        Options = options;
+    }
+
+    /// <summary>The options the pass runs with.</summary>
+    public FourBitOptions Options { get; }
+
+    /// <inheritdoc />
+    public void Apply(OnnxModel model, CancellationToken cancellationToken = default) => Quantize(model, cancellationToken);
+
+    /// <summary>Rewrites <paramref name="model"/> in place.</summary>
+    /// <param name="model">The model.</param>
+    /// <param name="cancellationToken">Stops between weights.</param>
+    /// <returns>How many weights got which precision.</returns>
+    /// <exception cref="CompressionException">CMP4400/CMP4401 for bad options, CMP4402 when no weight could be quantized.</exception>
+    public FourBitReport Quantize(OnnxModel model, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        Options.Validate(model.FilePath);
+        long opset = Opsets.GetVersion(model.Proto, Opsets.DefaultDomain) ?? 1;
+        var catalog = WeightCatalog.Build(model);
+        var names = UniqueNames.ForModel(model.Proto);
+        var matMul = new MatMulNBitsRewriter(model, Options, names, catalog);
+        var gather = new GatherRewriter(model, Options, names);
+        var blocked = new BlockedDequantizeWriter(Options, names);
+        var eightBit = new EightBitFallback(model, Options, names, opset);
+        var reasons = new SortedDictionary<string, int>(StringComparer.Ordinal);
+        int matMulWeights = 0, gatherWeights = 0, blockedWeights = 0, eightBitWeights = 0, floatWeights = 0;
+        long before = 0, after = 0;
+
+        foreach (Weight weight in catalog.FloatWeights)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            WeightRole role = WeightClassifier.Classify(weight, Options, out string reason);
+            float[]? values = null;
+            if (role != WeightRole.KeepFloat)
+            {
+                values = weight.ReadFloats();
+                if (!values.All(float.IsFinite))
+                {
+                    role = WeightRole.KeepFloat;
+                    reason = "contains NaN or infinity";
+                }
+            }
+
+            if (role == WeightRole.KeepFloat)
+            {
+                floatWeights++;
+                reasons[reason] = reasons.GetValueOrDefault(reason) + 1;
+                continue;
+            }
+
+            if (role == WeightRole.MatMulB || role == WeightRole.Embedding)
+            {
+                Opsets.EnsureImport(model.Proto, Opsets.MicrosoftDomain, 1);
+            }
+
+            before += weight.ElementCount * 4;
+            switch (role)
+            {
+                case WeightRole.MatMulB:
+                    after += matMul.Rewrite(weight, values!, cancellationToken);
+                    matMulWeights++;
+                    break;
+                case WeightRole.Embedding:
+                    after += gather.Rewrite(weight, values!, cancellationToken);
+                    gatherWeights++;
+                    break;
+                case WeightRole.Other when opset >= 21:
+                    after += blocked.Rewrite(weight, values!);
+                    blockedWeights++;
+                    break;
+                default:
+                    after += eightBit.Rewrite(weight, values!);
+                    eightBitWeights++;
+                    break;
+            }
+        }
+
+        if (eightBitWeights > 0)
+        {
+            reasons[string.Create(CultureInfo.InvariantCulture, $"8-bit: not MatMul/Gemm/Gather weights, and blocked int4 DequantizeLinear needs opset 21 (model: {opset})")] = eightBitWeights;
+        }
+
+        var report = new FourBitReport
+        {
+            MatMulNBitsWeights = matMulWeights,
+            MatMulNodes = matMul.MatMulNodes,
+            GemmNodes = matMul.GemmNodes,
+            GatherBlockQuantizedWeights = gatherWeights,
+            BlockedFourBitWeights = blockedWeights,
+            EightBitWeights = eightBitWeights,
+            FloatWeights = floatWeights,
+            BytesBefore = before,
+            BytesAfter = after,
+            Notes = reasons.Select(r => string.Create(CultureInfo.InvariantCulture, $"{r.Value} weights: {r.Key}")).ToArray(),
+        };
+        if (matMulWeights + gatherWeights + blockedWeights + eightBitWeights == 0)
+        {
+            throw new CompressionException(
+                DiagnosticCodes.NothingToQuantizeInFourBits,
+                $"Quantize={Options.TypeName} found no float32 weight of at least {Options.MinimumWeightElements} elements it could store in 4 or 8 bits ({string.Join("; ", report.Notes)}).",
+                model.FilePath,
+                "The model has no large float32 weights, or all of them are excluded, biases or normalisation parameters. Remove Quantize, or check ExcludeNodes/ExcludeOps.");
+        }
+
+        return report;
+    }
+}

@@ -1,0 +1,24 @@
+using Onnx;
+
+namespace Compression.Onnx.Pruning;
+
+/// <summary>Which weights a pruner may touch: size floor and the user's exclusions (<c>ExcludeNodes</c>, <c>ExcludeOps</c>).</summary>
+public sealed record PruningScope
+{
+    /// <summary>Weights with fewer elements are left alone (default 16): tiny tensors save nothing and are often sensitive.</summary>
+    public long MinimumElements { get; init; } = 16;
+
+    /// <summary>Node names whose weights (and, for channel pruning, whose channels) stay untouched.</summary>
+    public IReadOnlyCollection<string> ExcludeNodes { get; init; } = [];
+
+    /// <summary>Operator types whose weights (and channels) stay untouched, for example <c>Gemm</c>.</summary>
+    public IReadOnlyCollection<string> ExcludeOps { get; init; } = [];
+
+    /// <summary>Whether <paramref name="node"/> is excluded by name or operator type.</summary>
+    /// <param name="node">A node.</param>
+    public bool Excludes(NodeProto node)
+    {
+        ArgumentNullException.ThrowIfNull(node);
+        return (node.Name.Length > 0 && ExcludeNodes.Contains(node.Name)) || ExcludeOps.Contains(node.OpType);
+    }
+}

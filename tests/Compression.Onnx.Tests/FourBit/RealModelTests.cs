@@ -1,0 +1,140 @@
+using Compression.Kernels;
+using Compression.Onnx.FourBit;
+using Compression.Onnx.IO;
+using Compression.Onnx.Tests.IO;
+
+namespace Compression.Onnx.Tests.FourBit;
+
+/// <summary>
+/// The two real models with Int4/UInt4: what applies (they are Conv/LSTM models at opset 9 and 16, so most weights
+/// take the 8-bit fallback), the file size, and how well the outputs agree with the original.
+/// </summary>
+[TestClass]
+public sealed class RealModelTests
+{
+    [TestMethod]
+    [DataRow(FourBitType.Int4, "")]
+    [DataRow(FourBitType.UInt4, "")]
+    public void TextDirectionClassifierAgreesWithTheOriginal(FourBitType type, string exclude)
+    {
+        using var temp = new TempFolder();
+        string path = temp.File("cls.onnx");
+        FourBitReport report = QuantizeFile(TestFiles.PpOcr, path, new FourBitOptions { Quantize = type, ExcludeOps = exclude.Length > 0 ? [exclude] : [] });
+
+        const int count = 64;
+        var random = new Random(5);
+        using var sessionOptions = new Microsoft.ML.OnnxRuntime.SessionOptions { LogSeverityLevel = Microsoft.ML.OnnxRuntime.OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR };
+        using var originalSession = new Microsoft.ML.OnnxRuntime.InferenceSession(TestFiles.PpOcr, sessionOptions);
+        using var quantizedSession = new Microsoft.ML.OnnxRuntime.InferenceSession(path, sessionOptions);
+        int agree = 0, upright = 0;
+        double max = 0;
+        for (int i = 0; i < count; i++)
+        {
+            // Smooth random strokes rather than white noise, so both classes occur.
+            float[] image = SmoothImage(random);
+            float[] expected = Probabilities(originalSession, image);
+            float[] actual = Probabilities(quantizedSession, image);
+            agree += expected[0] >= expected[1] == actual[0] >= actual[1] ? 1 : 0;
+            upright += expected[0] >= expected[1] ? 1 : 0;
+            max = Math.Max(max, Math.Max(Math.Abs(expected[0] - actual[0]), Math.Abs(expected[1] - actual[1])));
+        }
+
+        double ratio = (double)new FileInfo(path).Length / new FileInfo(TestFiles.PpOcr).Length;
+        Console.WriteLine($"classifier {type}: {report.Summary(new FourBitOptions { Quantize = type })}; {string.Join("; ", report.Notes)}; file {ratio:P1} of the original; class agreement {agree}/{count} ({upright} upright), probability max |d| {max:G3}");
+        Assert.AreEqual(1, report.MatMulNBitsWeights, "the final fully connected layer");
+        Assert.AreEqual(0, report.BlockedFourBitWeights, "opset 9: the Conv weights cannot take blocked int4");
+        Assert.IsGreaterThan(40, report.EightBitWeights);
+        Assert.IsLessThan(0.45, ratio, "204 small weights stay in float");
+        Assert.IsGreaterThanOrEqualTo(0.95 * count, (double)agree);
+        Assert.IsLessThan(0.1, max);
+        OnnxChecker.AssertValid(path);
+    }
+
+    [TestMethod]
+    [DataRow(FourBitType.Int4)]
+    [DataRow(FourBitType.UInt4)]
+    public void SileroVadAgreesWithTheOriginalOverAStream(FourBitType type)
+    {
+        using var temp = new TempFolder();
+        string path = temp.File("vad.onnx");
+        FourBitReport report = QuantizeFile(TestFiles.Silero, path, new FourBitOptions { Quantize = type });
+
+        float[] expected = Stream(TestFiles.Silero);
+        float[] actual = Stream(path);
+        var error = ErrorMetrics.Compare(expected, actual);
+        int agree = expected.Zip(actual).Count(p => p.First >= 0.5f == p.Second >= 0.5f);
+        double mean = expected.Zip(actual).Average(p => Math.Abs(p.First - p.Second));
+        double ratio = (double)new FileInfo(path).Length / new FileInfo(TestFiles.Silero).Length;
+        Console.WriteLine($"VAD {type}: {report.Summary(new FourBitOptions { Quantize = type })}; {string.Join("; ", report.Notes)}; file {ratio:P1} of the original; {expected.Length} windows, mean |d| {mean:G3}, max |d| {error.MaxAbsoluteError:G3}, decision agreement {agree}/{expected.Length}");
+        Assert.IsGreaterThan(10, report.EightBitWeights);
+        Assert.IsLessThan(0.40, ratio);
+        Assert.IsLessThan(0.05, mean);
+        Assert.IsGreaterThanOrEqualTo(0.95 * expected.Length, (double)agree);
+        OnnxChecker.AssertValid(path);
+    }
+
+    private static float[] Probabilities(Microsoft.ML.OnnxRuntime.InferenceSession session, float[] image)
+    {
+        using var results = session.Run([OnnxRunner.Float("x", image, 1, 3, 48, 192)]);
+        return results[0].AsEnumerable<float>().ToArray();
+    }
+
+    private static FourBitReport QuantizeFile(string source, string destination, FourBitOptions options)
+    {
+        using var model = OnnxModel.Load(source);
+        var report = new FourBitQuantizer(options).Quantize(model);
+        model.Save(destination);
+        return report;
+    }
+
+    /// <summary>Speech probabilities over 120 windows of 512 samples (silence, tones with a syllable-like envelope, noise), state carried.</summary>
+    private static float[] Stream(string modelPath)
+    {
+        using var options = new Microsoft.ML.OnnxRuntime.SessionOptions { LogSeverityLevel = Microsoft.ML.OnnxRuntime.OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR };
+        using var session = new Microsoft.ML.OnnxRuntime.InferenceSession(modelPath, options);
+        var random = new Random(3);
+        float[] state = new float[256];
+        var probabilities = new List<float>();
+        for (int w = 0; w < 120; w++)
+        {
+            var window = new float[512];
+            for (int i = 0; i < 512; i++)
+            {
+                double t = ((w * 512) + i) / 16000.0;
+                double voiced = (w / 20) % 2 == 1 ? Math.Max(0, Math.Sin(2 * Math.PI * 4 * t)) : 0;
+                double harmonic = Math.Sin(2 * Math.PI * 140 * t) + (0.5 * Math.Sin(2 * Math.PI * 280 * t)) + (0.3 * Math.Sin(2 * Math.PI * 700 * t));
+                window[i] = (float)((0.3 * voiced * harmonic) + (0.01 * ((random.NextDouble() * 2) - 1)));
+            }
+
+            using var results = session.Run(
+            [
+                OnnxRunner.Float("input", window, 1, 512),
+                OnnxRunner.Float("state", state, 2, 1, 128),
+                OnnxRunner.Int64("sr", [16000]),
+            ]);
+            probabilities.Add(results.First(r => r.Name == "output").AsEnumerable<float>().First());
+            state = results.First(r => r.Name == "stateN").AsEnumerable<float>().ToArray();
+        }
+
+        return [.. probabilities];
+    }
+
+    private static float[] SmoothImage(Random random)
+    {
+        var image = new float[3 * 48 * 192];
+        double fx = 0.05 + (random.NextDouble() * 0.3), fy = 0.05 + (random.NextDouble() * 0.3), phase = random.NextDouble() * 6;
+        for (int c = 0; c < 3; c++)
+        {
+            for (int y = 0; y < 48; y++)
+            {
+                for (int x = 0; x < 192; x++)
+                {
+                    double stroke = Math.Sin((fx * x) + phase) * Math.Cos(fy * y * (1 + (0.5 * Math.Sin(x * 0.02))));
+                    image[(((c * 48) + y) * 192) + x] = (float)Math.Clamp(stroke + (0.2 * ((random.NextDouble() * 2) - 1)), -1, 1);
+                }
+            }
+        }
+
+        return image;
+    }
+}

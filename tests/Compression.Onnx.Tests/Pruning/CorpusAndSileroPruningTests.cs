@@ -1,0 +1,210 @@
+using System.Diagnostics;
+using Compression.Onnx.IO;
+using Compression.Onnx.Pruning;
+using Compression.Onnx.Tests.IO;
+using Google.Protobuf;
+using Microsoft.ML.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime.Tensors;
+
+namespace Compression.Onnx.Tests.Pruning;
+
+[TestClass]
+public sealed class CorpusAndSileroPruningTests
+{
+    private const string Corpus = "/usr/share/libonnx-testdata/data/pytorch-converted";
+
+    private static bool RequireOrSkip(bool available, string what)
+    {
+        if (available)
+        {
+            return true;
+        }
+
+        if (Environment.GetEnvironmentVariable("CI") == "true")
+        {
+            Assert.Fail(what + " is missing on CI.");
+        }
+
+        Console.WriteLine(what + " is not installed; nothing checked.");
+        return false;
+    }
+
+    /// <summary>
+    /// Every pytorch-converted corpus model, pruned by magnitude (sparse storage) and by channels where it has
+    /// prunable channels, still loads and runs in ONNX Runtime on its own test inputs and passes onnx.checker.
+    /// </summary>
+    [TestMethod]
+    public void PrunedCorpusModelsRunAndPassTheChecker()
+    {
+        if (!RequireOrSkip(Directory.Exists(Corpus), "libonnx-testdata") || !RequireOrSkip(File.Exists("/usr/bin/python3"), "python3-onnx"))
+        {
+            return;
+        }
+
+        string folder = Directory.CreateTempSubdirectory("pruned-corpus").FullName;
+        int magnitude = 0, channel = 0, ran = 0;
+        try
+        {
+            foreach (string modelPath in Directory.GetFiles(Corpus, "model.onnx", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
+            {
+                string test = Path.GetFileName(Path.GetDirectoryName(modelPath)!);
+                string dataSet = Path.Combine(Path.GetDirectoryName(modelPath)!, "test_data_set_0");
+                bool runnable = true;
+                try
+                {
+                    RunsOnItsInputs(modelPath, dataSet);
+                }
+                catch (Exception e) when (e is OnnxRuntimeException or CompressionException)
+                {
+                    // This ONNX Runtime cannot run the original (most of the corpus is opset 6, e.g. Mul-6): checker only.
+                    runnable = false;
+                }
+
+                foreach (string mode in new[] { "magnitude", "channel" })
+                {
+                    using OnnxModel model = OnnxModel.Load(modelPath);
+                    try
+                    {
+                        if (mode == "magnitude")
+                        {
+                            new MagnitudePruner(0.8) { Scope = new PruningScope { MinimumElements = 1 } }.Prune(model);
+                            magnitude++;
+                        }
+                        else
+                        {
+                            new ChannelPruner(0.5) { MinimumGroupChannels = 1 }.Prune(model);
+                            channel++;
+                        }
+                    }
+                    catch (CompressionException e) when (e.Code is "CMP4602" or "CMP4603")
+                    {
+                        continue;
+                    }
+
+                    string output = Path.Combine(folder, $"{test}_{mode}.onnx");
+                    model.Save(output);
+                    if (runnable)
+                    {
+                        RunsOnItsInputs(output, dataSet);
+                        ran++;
+                    }
+                }
+            }
+
+            string check = string.Join("; ", Directory.GetFiles(folder, "*.onnx").Select(f => $"onnx.checker.check_model(onnx.load('{f}'))"));
+            var python = Process.Start(new ProcessStartInfo("/usr/bin/python3", ["-c", "import onnx; " + check]) { RedirectStandardError = true })!;
+            string errors = python.StandardError.ReadToEnd();
+            python.WaitForExit();
+            Assert.AreEqual(0, python.ExitCode, errors);
+            Console.WriteLine($"{magnitude} magnitude-pruned and {channel} channel-pruned corpus models pass onnx.checker; {ran} of them (those whose original ONNX Runtime can run) run.");
+            Assert.IsGreaterThan(20, magnitude);
+            Assert.IsGreaterThan(25, ran);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    private static void RunsOnItsInputs(string modelPath, string dataSet)
+    {
+        using var options = new SessionOptions { LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR };
+        using var session = new InferenceSession(modelPath, options);
+        var inputs = new List<NamedOnnxValue>();
+        string[] files = Directory.GetFiles(dataSet, "input_*.pb").Order(StringComparer.Ordinal).ToArray();
+        for (int i = 0; i < files.Length && i < session.InputNames.Count; i++)
+        {
+            var tensor = global::Onnx.TensorProto.Parser.ParseFrom(File.ReadAllBytes(files[i]));
+            int[] dims = tensor.Dims.Select(d => (int)d).ToArray();
+            inputs.Add(tensor.DataType == (int)global::Onnx.TensorProto.Types.DataType.Int64
+                ? NamedOnnxValue.CreateFromTensor(session.InputNames[i], new DenseTensor<long>(Compression.Onnx.Tensors.TensorData.ReadInt64s(tensor), dims))
+                : NamedOnnxValue.CreateFromTensor(session.InputNames[i], new DenseTensor<float>(Compression.Onnx.Tensors.TensorData.ReadFloats(tensor), dims)));
+        }
+
+        using var results = session.Run(inputs);
+        Assert.IsNotEmpty(results, modelPath);
+    }
+
+    /// <summary>Silero VAD through the pipeline: magnitude pruning (alone and before Int8), deflate size and speech decisions vs the original.</summary>
+    [TestMethod]
+    [DataRow("Unstructured", "None", 0.5)]
+    [DataRow("Global", "None", 0.3)]
+    [DataRow("Unstructured", "Int8", 0.5)]
+    public void SileroKeepsItsSpeechDecisions(string pruning, string quantize, double sparsity)
+    {
+        string source = TestFiles.Model("silero_vad_v5.onnx");
+        string output = Path.Combine(Path.GetTempPath(), $"silero_{pruning}_{quantize}_{Guid.NewGuid():N}.onnx");
+        try
+        {
+            var settings = new CompressionSettings
+            {
+                Sparsity = sparsity,
+                Pruning = Enum.Parse<PruningMethod>(pruning),
+                Quantize = Enum.Parse<QuantizationType>(quantize),
+                Validate = false,
+            };
+            CompressionReport report = ModelCompressor.Compress(source, output, settings);
+            long originalDeflated = ModelSize.Deflated(File.ReadAllBytes(source));
+            long deflated = ModelSize.Deflated(File.ReadAllBytes(output));
+            double agreement = SpeechAgreement(source, output);
+            Console.WriteLine($"Silero {pruning} {sparsity:P0} + {quantize}: {report}; deflated {originalDeflated} -> {deflated} B; speech decisions agree {agreement:P1}");
+            Assert.IsLessThan(originalDeflated * 0.85, deflated);
+            Assert.IsGreaterThanOrEqualTo(0.9, agreement);
+        }
+        finally
+        {
+            File.Delete(output);
+        }
+    }
+
+    /// <summary>
+    /// The Silero size/accuracy curve for docs/reports/pruning.md (Unstructured and Global, 10..70%, alone and with
+    /// Int8): deflate-compressed size and speech-decision agreement on the committed recording. Runs the full sweep
+    /// with PRUNING_EVIDENCE=1, else two points.
+    /// </summary>
+    [TestMethod]
+    public void SileroCurve()
+    {
+        bool full = Environment.GetEnvironmentVariable("PRUNING_EVIDENCE") == "1";
+        string source = TestFiles.Model("silero_vad_v5.onnx");
+        Console.WriteLine($"original: {new FileInfo(source).Length} B, deflated {ModelSize.Deflated(File.ReadAllBytes(source))} B");
+        double[] points = full ? [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7] : [0.3];
+        foreach (string quantize in full ? new[] { "None", "Int8" } : ["None"])
+        {
+            foreach (string pruning in new[] { "Unstructured", "Global" })
+            {
+                foreach (double sparsity in points)
+                {
+                    string output = Path.Combine(Path.GetTempPath(), $"silero_curve_{Guid.NewGuid():N}.onnx");
+                    try
+                    {
+                        var settings = new CompressionSettings { Sparsity = sparsity, Pruning = Enum.Parse<PruningMethod>(pruning), Quantize = Enum.Parse<QuantizationType>(quantize), Validate = false };
+                        CompressionReport report = ModelCompressor.Compress(source, output, settings);
+                        byte[] bytes = File.ReadAllBytes(output);
+                        double agreement = SpeechAgreement(source, output);
+                        Console.WriteLine($"| {pruning} | {quantize} | {sparsity:P0} | {bytes.Length} | {ModelSize.Deflated(bytes)} | {agreement:P1} |");
+                        Assert.IsGreaterThan(0.5, agreement);
+                    }
+                    finally
+                    {
+                        File.Delete(output);
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>Fraction of windows of the committed speech recording where both models take the same speech decision (p &gt; 0.5).</summary>
+    internal static double SpeechAgreement(string original, string compressed)
+    {
+        float[] a = Compression.Onnx.Tests.RealModels.VadHarness.SpeechProbabilities(original);
+        float[] b = Compression.Onnx.Tests.RealModels.VadHarness.SpeechProbabilities(compressed);
+        int agree = 0;
+        for (int w = 0; w < a.Length; w++)
+        {
+            agree += (a[w] > 0.5f) == (b[w] > 0.5f) ? 1 : 0;
+        }
+
+        return (double)agree / a.Length;
+    }
+}
