@@ -16,9 +16,9 @@ using var original = new TextDirectionOriginal(options);
 
 var models = new (string Name, Func<float[], float[]> Classify, string ModelPath)[]
 {
-    ("original", x => original.Run(x, shape).Softmax0Tmp0, TextDirectionOriginal.Description.ModelPath!),
-    ("Int8", x => int8.Run(x, shape).Softmax0Tmp0, TextDirectionInt8.Description.ModelPath!),
-    ("Float16", x => float16.Run(x, shape).Softmax0Tmp0, TextDirectionFloat16.Description.ModelPath!),
+    ("original", x => original.Run(x, shape).Softmax0Tmp0, TextDirectionOriginal.Description.ModelPath),
+    ("Int8", x => int8.Run(x, shape).Softmax0Tmp0, TextDirectionInt8.Description.ModelPath),
+    ("Float16", x => float16.Run(x, shape).Softmax0Tmp0, TextDirectionFloat16.Description.ModelPath),
 };
 
 Console.WriteLine("PaddleOCR text direction classifier, compressed at build time, run through generated classes");

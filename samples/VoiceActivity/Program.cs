@@ -51,8 +51,8 @@ foreach (SpeechSegment segment in SpeechSegments.Find(speech, WindowSeconds))
 }
 
 Console.WriteLine();
-long originalBytes = new FileInfo(Path.Combine(AppContext.BaseDirectory, SileroVadV5Original.Description.ModelPath!)).Length;
-long compressedBytes = new FileInfo(Path.Combine(AppContext.BaseDirectory, SileroVadV5.Description.ModelPath!)).Length;
+long originalBytes = new FileInfo(Path.Combine(AppContext.BaseDirectory, SileroVadV5Original.Description.ModelPath)).Length;
+long compressedBytes = new FileInfo(Path.Combine(AppContext.BaseDirectory, SileroVadV5.Description.ModelPath)).Length;
 Console.WriteLine($"model size: {originalBytes / 1e6:F2} MB original -> {compressedBytes / 1e6:F2} MB compressed ({100.0 * compressedBytes / originalBytes:F0}%)");
 
 double sumAbs = 0, maxAbs = 0;

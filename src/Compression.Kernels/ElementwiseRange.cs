@@ -4,8 +4,9 @@ namespace Compression.Kernels;
 
 /// <summary>
 /// Elementwise folds used when the reduced axis is not the contiguous one (rows are folded into an
-/// accumulator row). <see cref="TensorPrimitives"/> already vectorises these at full width and has the same
-/// NaN and signed-zero rules as <see cref="Math.Min(float, float)"/>, so the vector paths use it.
+/// accumulator row). Min/max go through <see cref="RowFolds"/> (one pass for both); abs and abs-max use
+/// <see cref="TensorPrimitives"/>, which vectorises them at full width with the same NaN and signed-zero rules
+/// as <see cref="Math.Max(float, float)"/>.
 /// </summary>
 internal static class ElementwiseRange
 {

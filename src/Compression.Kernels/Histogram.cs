@@ -4,7 +4,8 @@ namespace Compression.Kernels;
 /// A fixed-bin histogram over [<see cref="Min"/>, <see cref="Max"/>] for calibration (entropy or percentile
 /// methods): <see cref="BinCount"/> equal bins, the last one closed on the right as in numpy's <c>histogram</c>.
 /// Values outside the range are counted in <see cref="Underflow"/>/<see cref="Overflow"/> and NaN in
-/// <see cref="NaNCount"/>, so nothing is silently dropped.
+/// <see cref="NaNCount"/>, so nothing is silently dropped. Not thread-safe: give each thread its own histogram and
+/// <see cref="Merge"/> them (integer counts, so the result does not depend on the split).
 /// </summary>
 public sealed class Histogram
 {

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace Compression.Kernels;
 
@@ -128,7 +129,10 @@ public static class MagnitudeSelector
     /// <paramref name="m"/> consecutive elements keeps its <paramref name="n"/> largest magnitudes (2:4 for sparse
     /// tensor cores). A short last group keeps its <c>min(n, length)</c> largest.
     /// </summary>
-    public static void NMMask(ReadOnlySpan<float> values, int outer, int axisLength, int inner, int n, int m, Span<byte> keepMask)
+    public static void NMMask(ReadOnlySpan<float> values, int outer, int axisLength, int inner, int n, int m, Span<byte> keepMask) =>
+        NMMask(values, outer, axisLength, inner, n, m, keepMask, KernelIsaSelector.Best);
+
+    internal static void NMMask(ReadOnlySpan<float> values, int outer, int axisLength, int inner, int n, int m, Span<byte> keepMask, KernelIsa isa)
     {
         ThrowHelper.CheckShape(values.Length, outer, axisLength, inner, nameof(values));
         if (m <= 0 || n < 0 || n > m || m > 64)
@@ -147,6 +151,11 @@ public static class MagnitudeSelector
             for (int start = 0; start < axisLength; start += m)
             {
                 int length = Math.Min(m, axisLength - start);
+                if (NMMaskKernels.Group(values, (o * axisLength) + start, length, inner, n, keepMask, isa))
+                {
+                    continue;
+                }
+
                 for (int i = 0; i < inner; i++)
                 {
                     int Index(int a) => (((o * axisLength) + start + a) * inner) + i;
@@ -278,9 +287,42 @@ public static class MagnitudeSelector
 
         private static void CountHigh(ReadOnlySpan<float> values, Span<long> high)
         {
-            foreach (float v in values)
+            // Four interleaved copies of the counters: weights cluster in a few buckets, and a single counter
+            // array would serialise every increment on the previous one (store-to-load forwarding).
+            const int Copies = 4;
+            const int Flush = 1 << 30;
+            int[] rented = ArrayPool<int>.Shared.Rent(Copies * HighBuckets);
+            try
             {
-                high[(int)(Key(v) >> 16)]++;
+                Span<int> counts = rented.AsSpan(0, Copies * HighBuckets);
+                for (int start = 0; start < values.Length; start += Flush)
+                {
+                    ReadOnlySpan<float> part = values.Slice(start, Math.Min(Flush, values.Length - start));
+                    counts.Clear();
+                    ReadOnlySpan<uint> bits = MemoryMarshal.Cast<float, uint>(part);
+                    int i = 0;
+                    for (; i + Copies <= bits.Length; i += Copies)
+                    {
+                        counts[(int)((bits[i] & 0x7FFFFFFFu) >> 16)]++;
+                        counts[HighBuckets + (int)((bits[i + 1] & 0x7FFFFFFFu) >> 16)]++;
+                        counts[(2 * HighBuckets) + (int)((bits[i + 2] & 0x7FFFFFFFu) >> 16)]++;
+                        counts[(3 * HighBuckets) + (int)((bits[i + 3] & 0x7FFFFFFFu) >> 16)]++;
+                    }
+
+                    for (; i < bits.Length; i++)
+                    {
+                        counts[(int)((bits[i] & 0x7FFFFFFFu) >> 16)]++;
+                    }
+
+                    for (int b = 0; b < HighBuckets; b++)
+                    {
+                        high[b] += (long)counts[b] + counts[HighBuckets + b] + counts[(2 * HighBuckets) + b] + counts[(3 * HighBuckets) + b];
+                    }
+                }
+            }
+            finally
+            {
+                ArrayPool<int>.Shared.Return(rented);
             }
         }
 

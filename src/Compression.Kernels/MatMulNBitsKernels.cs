@@ -1,5 +1,7 @@
 using System.Buffers;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace Compression.Kernels;
 
@@ -149,7 +151,7 @@ internal static unsafe partial class MatMulNBitsKernels
                     for (int c = 0; c < n; c++)
                     {
                         GatherColumn(weight, n, start, c, column[..rows]);
-                        var (scale, zp) = SearchParameters(column[..rows], symmetric);
+                        var (scale, zp) = SearchParameters(column[..rows], symmetric, isa);
                         min[c] = scale;
                         reciprocal[c] = scale != 0f ? 1f / scale : 0f;
                         zeroPoint[c] = zp;
@@ -303,7 +305,13 @@ internal static unsafe partial class MatMulNBitsKernels
     /// <summary>MLAS <c>range2scale</c>/<c>range2scalezp</c> on the block's range shrunk by <paramref name="ratio"/>.</summary>
     internal static (float Scale, int ZeroPoint) Parameters(ReadOnlySpan<float> values, bool symmetric, float ratio)
     {
-        // MLAS scans with `<`/`>` from +/-FLT_MAX, so NaN never enters the range.
+        var (min, max) = Range(values);
+        return FromRange(min * ratio, max * ratio, symmetric);
+    }
+
+    /// <summary>MLAS's block range: scanned with `&lt;`/`&gt;` from +/-FLT_MAX, so NaN never enters it.</summary>
+    internal static (float Min, float Max) Range(ReadOnlySpan<float> values)
+    {
         float min = float.MaxValue;
         float max = -float.MaxValue;
         foreach (float v in values)
@@ -319,7 +327,7 @@ internal static unsafe partial class MatMulNBitsKernels
             }
         }
 
-        return FromRange(min * ratio, max * ratio, symmetric);
+        return (min, max);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -374,15 +382,16 @@ internal static unsafe partial class MatMulNBitsKernels
     /// <see cref="RefitSteps"/> least-squares refits of the scale for the chosen levels
     /// (<c>s = sum(x (q - z)) / sum((q - z)^2)</c>), each kept only if it lowers the error.
     /// </summary>
-    internal static (float Scale, int ZeroPoint) SearchParameters(ReadOnlySpan<float> values, bool symmetric)
+    internal static (float Scale, int ZeroPoint) SearchParameters(ReadOnlySpan<float> values, bool symmetric, KernelIsa isa = KernelIsa.Scalar)
     {
-        var best = Parameters(values, symmetric, 1f);
-        double bestError = BlockError(values, best.Scale, best.ZeroPoint);
+        var (min, max) = Range(values);
+        var best = FromRange(min, max, symmetric);
+        double bestError = BlockError(values, best.Scale, best.ZeroPoint, isa);
         for (int c = 1; c < ClipCandidates && bestError > 0; c++)
         {
             float ratio = 1f - (0.02f * c);
-            var candidate = Parameters(values, symmetric, ratio);
-            double error = BlockError(values, candidate.Scale, candidate.ZeroPoint);
+            var candidate = FromRange(min * ratio, max * ratio, symmetric);
+            double error = BlockError(values, candidate.Scale, candidate.ZeroPoint, isa);
             if (error < bestError)
             {
                 best = candidate;
@@ -398,7 +407,7 @@ internal static unsafe partial class MatMulNBitsKernels
             for (int c = 0; c < ClipCandidates && bestError > 0; c++)
             {
                 float scale = (1f - (0.02f * c)) * m / 7f;
-                double error = BlockError(values, scale, 8);
+                double error = BlockError(values, scale, 8, isa);
                 if (error < bestError)
                 {
                     best = (scale, 8);
@@ -418,7 +427,7 @@ internal static unsafe partial class MatMulNBitsKernels
                 }
 
                 float scale = RefitScale(values, best.Scale, zp);
-                double error = float.IsFinite(scale) && scale != 0f ? BlockError(values, scale, zp) : double.PositiveInfinity;
+                double error = float.IsFinite(scale) && scale != 0f ? BlockError(values, scale, zp, isa) : double.PositiveInfinity;
                 if (error < bestError)
                 {
                     best = (scale, zp);
@@ -430,7 +439,7 @@ internal static unsafe partial class MatMulNBitsKernels
         for (int step = 0; step < RefitSteps && bestError > 0; step++)
         {
             float refit = RefitScale(values, best.Scale, best.ZeroPoint);
-            double error = float.IsFinite(refit) && refit != 0f ? BlockError(values, refit, best.ZeroPoint) : double.PositiveInfinity;
+            double error = float.IsFinite(refit) && refit != 0f ? BlockError(values, refit, best.ZeroPoint, isa) : double.PositiveInfinity;
             if (!(error < bestError))
             {
                 break;
@@ -466,23 +475,55 @@ internal static unsafe partial class MatMulNBitsKernels
         return denominator == 0 ? 0f : (float)(numerator / denominator);
     }
 
-    /// <summary>Sum of squared dequantization errors of the block (NaN elements skipped).</summary>
-    internal static double BlockError(ReadOnlySpan<float> values, float scale, int zeroPoint)
+    /// <summary>
+    /// Sum of squared dequantization errors of the block (NaN elements skipped), in float over 8 interleaved lanes
+    /// (element i in lane i % 8) summed in lane order at the end. The vector path (Vector256) and the scalar path
+    /// do the same float operations in the same order, so every machine picks the same candidate.
+    /// </summary>
+    internal static double BlockError(ReadOnlySpan<float> values, float scale, int zeroPoint, KernelIsa isa = KernelIsa.Scalar)
     {
         float reciprocal = scale != 0f ? 1f / scale : 0f;
-        double sum = 0;
-        foreach (float v in values)
+        Span<float> lanes = stackalloc float[8];
+        lanes.Clear();
+        int i = 0;
+        if (isa is KernelIsa.Vector256 or KernelIsa.Vector512 && Vector256.IsHardwareAccelerated && values.Length >= 8)
         {
+            var r = Vector256.Create(reciprocal);
+            var z = Vector256.Create((float)zeroPoint);
+            var s = Vector256.Create(scale);
+            var sum = Vector256<float>.Zero;
+            ref float x = ref MemoryMarshal.GetReference(values);
+            for (; i + 8 <= values.Length; i += 8)
+            {
+                var v = Vector256.LoadUnsafe(ref x, (nuint)i);
+                var q = Vector256.ConvertToSingle(QuantizeMlas(v, r, z));
+                var d = ((q - z) * s) - v;
+                d &= Vector256.Equals(v, v);
+                sum += d * d;
+            }
+
+            sum.CopyTo(lanes);
+        }
+
+        for (; i < values.Length; i++)
+        {
+            float v = values[i];
             if (float.IsNaN(v))
             {
                 continue;
             }
 
             float d = ((QuantizeOne(v, reciprocal, zeroPoint) - zeroPoint) * scale) - v;
-            sum += (double)d * d;
+            lanes[i & 7] += d * d;
         }
 
-        return sum;
+        double total = 0;
+        foreach (float lane in lanes)
+        {
+            total += lane;
+        }
+
+        return total;
     }
 
     private static int CheckShape(int length, int k, int n, int blockSize)

@@ -122,7 +122,7 @@ internal static partial class RangeReduction
     /// <summary>Per-block min/max over <c>[outer, axisLength, inner]</c>, blocks along the middle axis.</summary>
     public static void MinMaxBlocks(ReadOnlySpan<float> values, int outer, int axisLength, int inner, int blockSize, Span<float> min, Span<float> max, KernelIsa isa)
     {
-        int blocks = min.Length / Math.Max(1, outer * inner);
+        int blocks = RangeKernels.BlockCount(axisLength, blockSize);
         for (int o = 0; o < outer; o++)
         {
             for (int b = 0; b < blocks; b++)
@@ -154,7 +154,7 @@ internal static partial class RangeReduction
 
     public static void AbsMaxBlocks(ReadOnlySpan<float> values, int outer, int axisLength, int inner, int blockSize, Span<float> absMax, KernelIsa isa)
     {
-        int blocks = absMax.Length / Math.Max(1, outer * inner);
+        int blocks = RangeKernels.BlockCount(axisLength, blockSize);
         for (int o = 0; o < outer; o++)
         {
             for (int b = 0; b < blocks; b++)

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Compression.Onnx;
 using Compression.Onnx.IO;
 using Compression.Tasks.Diagnostics;
@@ -56,12 +57,21 @@ public sealed class CompressModel : PreparedModelTask, ICancelableTask, IDisposa
             File.SetLastWriteTimeUtc(paths.Report, DateTime.UtcNow);
 
             Log.LogMessage(MessageImportance.High, line);
+            foreach (OutputDeviation output in report.Validation?.Outputs ?? [])
+            {
+                Log.LogMessage(
+                    MessageImportance.Normal,
+                    string.Create(
+                        CultureInfo.InvariantCulture,
+                        $"{Path.GetFileName(model.SourcePath)}: output '{output.Name}': max |d| {output.MaxAbsoluteDifference:G3}, mean |d| {output.MeanAbsoluteDifference:G3}, cosine {output.CosineSimilarity:0.######} over {output.ElementCount} values"));
+            }
+
             foreach (string note in report.Notes)
             {
                 if (note.StartsWith(ValidationSkipped, StringComparison.Ordinal))
                 {
                     // Validation was asked for (the default) and did not happen: the user must know.
-                    Log.Log(BuildDiagnostics.ValidationSkipped(model.Include, note[ValidationSkipped.Length..], model.SourcePath));
+                    Log.LogDiagnostic(BuildDiagnostics.ValidationSkipped(model.Include, note[ValidationSkipped.Length..], model.SourcePath));
                 }
                 else
                 {
@@ -72,7 +82,7 @@ public sealed class CompressModel : PreparedModelTask, ICancelableTask, IDisposa
         catch (CompressionException e)
         {
             Forget(paths);
-            Log.Log(e, model.SourcePath);
+            Log.LogDiagnostic(e, model.SourcePath);
         }
         catch (OperationCanceledException)
         {
@@ -83,7 +93,7 @@ public sealed class CompressModel : PreparedModelTask, ICancelableTask, IDisposa
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             Forget(paths);
-            Log.Log(BuildDiagnostics.IoFailure(model.Include, paths.Compressed, e.Message, model.SourcePath));
+            Log.LogDiagnostic(BuildDiagnostics.IoFailure(model.Include, paths.Compressed, e.Message, model.SourcePath));
         }
 
         return !Log.HasLoggedErrors;

@@ -65,7 +65,7 @@ public sealed class PrepareCompressedModels : Microsoft.Build.Utilities.Task
         CheckUnique(models, diagnostics);
         foreach (BuildDiagnostic diagnostic in diagnostics)
         {
-            Log.Log(diagnostic);
+            Log.LogDiagnostic(diagnostic);
         }
 
         if (Log.HasLoggedErrors)
@@ -84,7 +84,7 @@ public sealed class PrepareCompressedModels : Microsoft.Build.Utilities.Task
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                Log.Log(BuildDiagnostics.IoFailure(model.Include, model.Paths.CompressStamp, e.Message, item.GetMetadata("DefiningProjectFullPath")));
+                Log.LogDiagnostic(BuildDiagnostics.IoFailure(model.Include, model.Paths.CompressStamp, e.Message, item.GetMetadata("DefiningProjectFullPath")));
                 continue;
             }
 

@@ -34,7 +34,7 @@ public abstract class PreparedModelTask : Microsoft.Build.Utilities.Task
         ModelItem? model = ModelItemReader.Read(Model, project, diagnostics, checkNames: false);
         foreach (BuildDiagnostic diagnostic in diagnostics)
         {
-            Log.Log(diagnostic);
+            Log.LogDiagnostic(diagnostic);
         }
 
         return model is not null && !Log.HasLoggedErrors && Run(model) && !Log.HasLoggedErrors;

@@ -27,11 +27,11 @@ public sealed class WriteModelManifest : PreparedModelTask
         }
         catch (CompressionException e)
         {
-            Log.Log(e, model.SourcePath);
+            Log.LogDiagnostic(e, model.SourcePath);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            Log.Log(BuildDiagnostics.IoFailure(model.Include, model.Paths.Manifest, e.Message, model.SourcePath));
+            Log.LogDiagnostic(BuildDiagnostics.IoFailure(model.Include, model.Paths.Manifest, e.Message, model.SourcePath));
         }
 
         return !Log.HasLoggedErrors;

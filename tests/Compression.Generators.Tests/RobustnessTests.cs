@@ -43,6 +43,16 @@ public sealed class RobustnessTests
     }
 
     [TestMethod]
+    public void AGeneratorExceptionWouldShowAsCs8785SoTheChecksAboveCanFail()
+    {
+        var driver = Microsoft.CodeAnalysis.CSharp.CSharpGeneratorDriver.Create(new ThrowingGenerator());
+        var result = driver.RunGenerators(GeneratorHarness.NewCompilation("class C { }")).GetRunResult();
+
+        Assert.IsNotNull(result.Results.Single().Exception);
+        Assert.IsTrue(result.Diagnostics.Any(d => d.Id == "CS8785"));
+    }
+
+    [TestMethod]
     [DataRow("Ti\u200Dny")]
     [DataRow("\u00C9t\u00E9")]
     [DataRow("\u4E2D\u6587")]
@@ -90,5 +100,11 @@ public sealed class RobustnessTests
 
         Console.WriteLine($"{cases.Count} corrupted manifests, {parsed} still valid and emitted");
         Assert.IsGreaterThan(0, parsed, "some corruptions (inside strings) leave a valid manifest");
+    }
+
+    private sealed class ThrowingGenerator : Microsoft.CodeAnalysis.IIncrementalGenerator
+    {
+        public void Initialize(Microsoft.CodeAnalysis.IncrementalGeneratorInitializationContext context)
+            => context.RegisterSourceOutput(context.CompilationProvider, (_, _) => throw new InvalidOperationException("boom"));
     }
 }

@@ -252,6 +252,33 @@ public sealed class BlockQuantizer4BitTests
         }
     }
 
+    [TestMethod]
+    public void Clip_search_picks_the_same_parameters_on_every_path()
+    {
+        foreach (var (k, n, block) in new[] { (256, 40, 32), (100, 17, 64), (64, 3, 16) })
+        {
+            float[] b = TestData.GaussianWithOutliers(k * n, 99);
+            b[5] = float.NaN;
+            int blocks = (k + block - 1) / block;
+            foreach (bool symmetric in new[] { true, false })
+            {
+                byte[]? expectedPacked = null;
+                float[]? expectedScales = null;
+                foreach (KernelIsa isa in KernelIsaSelector.Supported)
+                {
+                    var packed = new byte[n * blocks * block / 2];
+                    var scales = new float[n * blocks];
+                    var zps = symmetric ? [] : new byte[n * ((blocks + 1) / 2)];
+                    MatMulNBitsKernels.Quantize(b, k, n, block, symmetric, packed, scales, zps, BlockScaleRule.ClipSearch, isa);
+                    expectedPacked ??= packed;
+                    expectedScales ??= scales;
+                    CollectionAssert.AreEqual(expectedScales, scales, $"{isa} K={k} N={n} symmetric={symmetric}");
+                    CollectionAssert.AreEqual(expectedPacked, packed, $"{isa} K={k} N={n} symmetric={symmetric}");
+                }
+            }
+        }
+    }
+
     private static double RoundTripError(float[] b, int k, int n, int block, bool symmetric, BlockScaleRule rule)
     {
         int blocks = (k + block - 1) / block;

@@ -137,6 +137,30 @@ public sealed class MagnitudeSelectorTests
     }
 
     [TestMethod]
+    public void NM_mask_vector_paths_match_the_scalar_ranking()
+    {
+        var random = new Random(8);
+        foreach (var (outer, axis, inner, n, m) in new[] { (1, 64, 37, 2, 4), (3, 10, 16, 2, 4), (2, 24, 5, 1, 8), (1, 7, 100, 3, 4), (2, 16, 9, 4, 8), (1, 8, 33, 0, 4) })
+        {
+            // Coarse values for many ties, plus NaN and -0.
+            float[] values = Enumerable.Range(0, outer * axis * inner).Select(_ => random.Next(12) switch
+            {
+                0 => float.NaN,
+                1 => -0f,
+                _ => (random.Next(7) - 3) * 0.5f,
+            }).ToArray();
+            var expected = new byte[values.Length];
+            MagnitudeSelector.NMMask(values, outer, axis, inner, n, m, expected, KernelIsa.Scalar);
+            foreach (KernelIsa isa in TestData.VectorIsas)
+            {
+                var actual = new byte[values.Length];
+                MagnitudeSelector.NMMask(values, outer, axis, inner, n, m, actual, isa);
+                CollectionAssert.AreEqual(expected, actual, $"{isa} [{outer},{axis},{inner}] {n}:{m}");
+            }
+        }
+    }
+
+    [TestMethod]
     public void Channel_norms_match_double_precision_sums_on_every_axis()
     {
         foreach (KernelIsa isa in KernelIsaSelector.Supported)

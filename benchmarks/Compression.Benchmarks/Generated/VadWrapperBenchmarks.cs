@@ -92,6 +92,24 @@ public class VadWrapperBenchmarks : IDisposable
         return _output[0];
     }
 
+    /// <summary>Hand-written equivalent of the convenience path: OrtValues per call, outputs copied to arrays.</summary>
+    [Benchmark]
+    public float HandWrittenPerCall()
+    {
+        using var input = OrtValue.CreateTensorValueFromMemory(_window, [1, 512]);
+        using var state = OrtValue.CreateTensorValueFromMemory(_state, [2, 1, 128]);
+        using var sampleRate = OrtValue.CreateTensorValueFromMemory(new long[] { 16000 }, []);
+        using var outputs = _session.Run(_runOptions, InputNames, [input, state, sampleRate], OutputNames);
+        float[]? probability = null;
+        foreach (var output in outputs)
+        {
+            var data = output.GetTensorDataAsSpan<float>().ToArray();
+            probability ??= data;
+        }
+
+        return probability![0];
+    }
+
     /// <summary>Generated convenience path: <c>vad.Run(window, state, 16000, inputShape)</c>, results copied to managed arrays.</summary>
     [Benchmark]
     public float GeneratedRun() => _vad.Run(_window, _state, 16000, inputShape: [1, 512]).Output[0];

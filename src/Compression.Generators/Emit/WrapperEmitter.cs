@@ -280,9 +280,10 @@ internal sealed class WrapperEmitter
           .Line("/// change their contents between runs, and keep them alive (and dispose them) after the binding.")
           .Line("/// </summary>")
           .Line("/// <remarks>Element types and declared dims are checked here, once. Thread-safe on one instance; the returned binding is not.</remarks>");
-        foreach (var t in _tensors)
+        for (var i = 0; i < _tensors.Count; i++)
         {
-            var kind = _model.Inputs.Contains(t) ? "Input" : "Output buffer for";
+            var t = _tensors[i];
+            var kind = i < _model.Inputs.Count ? "Input" : "Output buffer for";
             _w.Line("/// <param name=\"" + Bare(t.ParameterName) + "\">" + kind + " <c>" + Literals.Xml(t.OnnxName) + "</c>: " + Literals.Xml(Declared(t)) + ".</param>");
         }
 
@@ -593,10 +594,10 @@ internal sealed class WrapperEmitter
           .Line("public const string Source = " + Literals.String(_model.Source) + ";")
           .Line()
           .Line("/// <summary>Path of the compressed model relative to the app folder; null when it is embedded.</summary>")
-          .Line("public const string? ModelPath = " + Literals.String(_model.ModelPath) + ";")
+          .Line("public const " + NullableString(_model.ModelPath) + " ModelPath = " + Literals.String(_model.ModelPath) + ";")
           .Line()
           .Line("/// <summary>Manifest resource name of the embedded model; null when it is a file.</summary>")
-          .Line("public const string? ResourceName = " + Literals.String(_model.ResourceName) + ";")
+          .Line("public const " + NullableString(_model.ResourceName) + " ResourceName = " + Literals.String(_model.ResourceName) + ";")
           .Line()
           .Line("/// <summary>Weight/activation precision applied (<c>Quantize</c> metadata).</summary>")
           .Line("public const string Quantize = " + Literals.String(c.Quantize) + ";")
@@ -648,6 +649,9 @@ internal sealed class WrapperEmitter
         return "new TensorInfo(" + Literals.String(t.OnnxName) + ", " + Literals.String(t.ElementType.OnnxName) + ", typeof(" + t.ElementType.CSharpType + "), "
             + dims + ", " + names + ", " + Literals.String(Declared(t)) + ")";
     }
+
+    // Non-nullable when the value is known, so callers need no '!' (the type follows Embed, which they chose).
+    private static string NullableString(string? value) => value is null ? "string?" : "string";
 
     private static string ArrayLiteral(string type, IEnumerable<string> items)
     {

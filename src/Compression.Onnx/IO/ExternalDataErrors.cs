@@ -23,9 +23,9 @@ internal static class ExternalDataErrors
         modelPath,
         "A hard link can expose a file from outside the model's folder; copy the data file instead of linking it.");
 
-    public static CompressionException Missing(string? modelPath, string location, Exception? inner) => new(
+    public static CompressionException Missing(string? modelPath, string location, Exception? inner, string reason) => new(
         DiagnosticCodes.ExternalDataMissing,
-        $"External-data file '{location}' does not exist or cannot be opened.",
+        $"External-data file '{location}' cannot be used: {reason}.",
         modelPath,
         "Copy the model together with its external-data files, keeping them in the same folder.",
         inner);

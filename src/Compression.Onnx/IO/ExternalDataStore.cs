@@ -100,6 +100,18 @@ internal sealed class ExternalDataStore : IDisposable
 
         public static MappedFile Open(string path, string location, string? modelPath)
         {
+            // Inspect before opening: opening a FIFO would block forever, and links are refused anyway.
+            FileFacts facts = FileFacts.Inspect(path, followLinks: false);
+            if (facts.IsRegularFile == false)
+            {
+                throw ExternalDataErrors.Missing(modelPath, location, null, "it is not a regular file");
+            }
+
+            if (facts.HardLinkCount > 1)
+            {
+                throw ExternalDataErrors.HardLink(modelPath, location);
+            }
+
             FileStream stream;
             try
             {
@@ -107,12 +119,12 @@ internal sealed class ExternalDataStore : IDisposable
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                throw ExternalDataErrors.Missing(modelPath, location, e);
+                throw ExternalDataErrors.Missing(modelPath, location, e, "it does not exist or cannot be opened");
             }
 
             try
             {
-                if (FileLinks.GetHardLinkCount(stream.SafeFileHandle, path) > 1)
+                if (FileFacts.GetWindowsHardLinkCount(stream.SafeFileHandle) > 1)
                 {
                     throw ExternalDataErrors.HardLink(modelPath, location);
                 }

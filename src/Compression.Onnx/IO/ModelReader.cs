@@ -12,6 +12,12 @@ internal static class ModelReader
 
     public static ModelProto ReadFile(string path, ModelLoadOptions options)
     {
+        // A FIFO or device would block or never end: only regular files (or links to them) are models.
+        if (FileFacts.Inspect(path, followLinks: true).IsRegularFile == false)
+        {
+            throw ModelErrors.FileNotFound(path, null);
+        }
+
         FileStream stream;
         try
         {

@@ -55,7 +55,13 @@ internal static class ModelWriter
             if (external)
             {
                 dataFile = new AtomicFile(Path.Combine(Path.GetDirectoryName(path)!, dataFileName));
-                toWrite = WithExternalData(model, dataFile.Stream, dataFileName, options);
+                (toWrite, int written) = WithExternalData(model, dataFile.Stream, dataFileName, options);
+                if (written == 0)
+                {
+                    // Every tensor stayed inline: no data file (disposing the temp file deletes it).
+                    dataFile.Dispose();
+                    dataFile = null;
+                }
             }
             else if (hasExternal)
             {
@@ -104,8 +110,9 @@ internal static class ModelWriter
         return copy;
     }
 
-    private static ModelProto WithExternalData(OnnxModel model, Stream data, string location, ModelSaveOptions options)
+    private static (ModelProto Model, int Written) WithExternalData(OnnxModel model, Stream data, string location, ModelSaveOptions options)
     {
+        int written = 0;
         var sites = new List<ModelTensors.Site>();
         List<TensorProto> originals = ModelTensors.Collect(model.Proto, model.FilePath, sites);
         long threshold = Math.Max(options.ExternalDataThreshold, 1);
@@ -146,9 +153,10 @@ internal static class ModelWriter
             target.ExternalData.Add(new StringStringEntryProto { Key = "offset", Value = offset.ToString(CultureInfo.InvariantCulture) });
             target.ExternalData.Add(new StringStringEntryProto { Key = "length", Value = bytes.Length.ToString(CultureInfo.InvariantCulture) });
             offset += bytes.Length;
+            written++;
         }
 
-        return copy;
+        return (copy, written);
     }
 
     /// <summary>The bytes a tensor's values take (external, raw or an estimate for typed fields).</summary>

@@ -28,10 +28,11 @@ public sealed class ChannelPruner
     public double Sparsity { get; }
 
     /// <summary>
-    /// Groups with fewer channels are left whole (default 16): narrow layers (stems, squeeze-excitation bottlenecks)
-    /// hold little of the model and lose the most accuracy per channel.
+    /// Groups with fewer channels are left whole (default 64): narrow layers (stems, squeeze-excitation bottlenecks)
+    /// hold little of the model and lose the most accuracy per channel. On the PaddleOCR classifier at 30%, 64 keeps
+    /// 96% of the stroke-image decisions where 16 keeps 77% (docs/reports/pruning.md).
     /// </summary>
-    public int MinimumGroupChannels { get; init; } = 16;
+    public int MinimumGroupChannels { get; init; } = 64;
 
     /// <summary>
     /// Groups of at least twice this many channels keep a multiple of it (rounding the kept count up, default 8):
@@ -55,7 +56,9 @@ public sealed class ChannelPruner
     /// <summary>For checks: zero the removed channels where layers read them instead of removing them, which must compute the same function.</summary>
     internal bool ZeroInsteadOfRemove { get; init; }
 
-    /// <inheritdoc />
+    /// <summary>Prunes <paramref name="model"/> in place; <see cref="Prune"/> also returns what was done.</summary>
+    /// <param name="model">The model.</param>
+    /// <param name="cancellationToken">Stops the work between weights or graphs.</param>
     public void Apply(OnnxModel model, CancellationToken cancellationToken = default) => Prune(model, cancellationToken);
 
     /// <summary>Prunes <paramref name="model"/> in place.</summary>

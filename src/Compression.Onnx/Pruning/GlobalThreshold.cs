@@ -5,7 +5,8 @@ namespace Compression.Onnx.Pruning;
 /// <summary>
 /// Global magnitude selection with a per-layer cap: one threshold across all tensors (as PyTorch's
 /// <c>global_unstructured</c>), except that a tensor may lose at most <c>cap</c> of its elements; the
-/// elements a capped tensor keeps are taken from the others, so the total stays exact.
+/// elements a capped tensor keeps are taken from the others, so the total stays exact. Selection is one
+/// sampled read pass (<see cref="SampledSelection"/>), with the kernels' two-pass radix select as the fallback.
 /// </summary>
 internal static class GlobalThreshold
 {
@@ -35,26 +36,17 @@ internal static class GlobalThreshold
 
             long openElements = open.Sum(t => (long)tensors[t].Length);
             remaining = Math.Clamp(remaining, 0, openElements);
-            var memories = open.Select(t => (ReadOnlyMemory<float>)tensors[t]).ToArray();
-            MagnitudeThreshold threshold = MagnitudeSelector.Threshold(memories, remaining);
+            long[] openCounts = SampledSelection.Counts(open.Select(t => tensors[t]).ToList(), remaining) ?? ExactCounts(tensors, open, remaining);
             bool newlyCapped = false;
-            long ties = threshold.TiesToPrune;
-            foreach (int t in open)
+            for (int o = 0; o < open.Count; o++)
             {
-                (long below, long equal) = CountBelow(tensors[t], threshold.Magnitude, remaining > 0);
-                long tiesHere = Math.Min(ties, equal);
-                ties -= tiesHere;
-                long count = below + tiesHere;
+                int t = open[o];
                 long limit = Limit(tensors[t].Length, cap);
-                if (count > limit)
+                counts[t] = Math.Min(openCounts[o], limit);
+                if (openCounts[o] > limit)
                 {
                     capped[t] = true;
-                    counts[t] = limit;
                     newlyCapped = true;
-                }
-                else
-                {
-                    counts[t] = count;
                 }
             }
 
@@ -63,6 +55,24 @@ internal static class GlobalThreshold
                 return counts;
             }
         }
+    }
+
+    /// <summary>The exact two-pass radix select of the kernels, then one counting pass per tensor (used when sampling misses).</summary>
+    internal static long[] ExactCounts(IReadOnlyList<float[]> tensors, List<int> open, long remaining)
+    {
+        var memories = open.Select(t => (ReadOnlyMemory<float>)tensors[t]).ToArray();
+        MagnitudeThreshold threshold = MagnitudeSelector.Threshold(memories, remaining);
+        long ties = threshold.TiesToPrune;
+        var result = new long[open.Count];
+        for (int o = 0; o < open.Count; o++)
+        {
+            (long below, long equal) = CountBelow(tensors[open[o]], threshold.Magnitude, remaining > 0);
+            long tiesHere = Math.Min(ties, equal);
+            ties -= tiesHere;
+            result[o] = below + tiesHere;
+        }
+
+        return result;
     }
 
     public static long Limit(long length, double cap) => (long)Math.Floor(length * cap);

@@ -31,7 +31,9 @@ public sealed class NMSparsityPruner
     /// <summary>Which weights may be pruned.</summary>
     public PruningScope Scope { get; init; } = new();
 
-    /// <inheritdoc />
+    /// <summary>Prunes <paramref name="model"/> in place; <see cref="Prune"/> also returns what was done.</summary>
+    /// <param name="model">The model.</param>
+    /// <param name="cancellationToken">Stops the work between weights or graphs.</param>
     public void Apply(OnnxModel model, CancellationToken cancellationToken = default) => Prune(model, cancellationToken);
 
     /// <summary>Prunes <paramref name="model"/> in place.</summary>

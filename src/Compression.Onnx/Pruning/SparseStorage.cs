@@ -20,6 +20,13 @@ internal static class SparseStorage
     /// <summary>Protobuf framing of the extra messages; a sparse form must beat dense by more than this.</summary>
     private const int FramingBytes = 32;
 
+    /// <summary>Whether a tensor with <paramref name="nonZero"/> of <paramref name="count"/> elements non-zero can be smaller as COO.</summary>
+    public static bool MayBeSmaller(int dataType, long count, long nonZero)
+    {
+        int bits = ElementTypes.GetBitsPerElement(dataType);
+        return bits >= 8 && (nonZero * ((bits / 8) + sizeof(long))) + FramingBytes < count * (bits / 8);
+    }
+
     public static bool TryStoreSparse(OnnxModel model, Weight weight)
     {
         if (model.Proto.IrVersion < MinimumIrVersion || weight.Storage == WeightStorage.SparseInitializer || weight.Tensor is null)

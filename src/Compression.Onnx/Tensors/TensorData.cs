@@ -78,6 +78,11 @@ public static partial class TensorData
             throw new ArgumentException($"The destination holds {destination.Length} floats but tensor '{tensor.Name}' has {count} elements.", nameof(destination));
         }
 
+        if (!ElementTypes.IsFloatLike(tensor.DataType))
+        {
+            throw TensorErrors.NotFloat(tensor, model);
+        }
+
         var type = (DataType)tensor.DataType;
         if (UsesBytes(tensor))
         {

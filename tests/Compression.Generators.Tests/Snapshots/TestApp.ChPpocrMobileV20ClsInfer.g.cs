@@ -377,7 +377,7 @@ namespace TestApp
             public const string Source = "models/ch_ppocr_mobile_v2.0_cls_infer.onnx";
 
             /// <summary>Path of the compressed model relative to the app folder; null when it is embedded.</summary>
-            public const string? ModelPath = "models/ch_ppocr_mobile_v2.0_cls_infer.onnx";
+            public const string ModelPath = "models/ch_ppocr_mobile_v2.0_cls_infer.onnx";
 
             /// <summary>Manifest resource name of the embedded model; null when it is a file.</summary>
             public const string? ResourceName = null;

@@ -649,7 +649,7 @@ namespace Tricky.Models
             public const string? ModelPath = null;
 
             /// <summary>Manifest resource name of the embedded model; null when it is a file.</summary>
-            public const string? ResourceName = "Tricky.Models.every_type.onnx";
+            public const string ResourceName = "Tricky.Models.every_type.onnx";
 
             /// <summary>Weight/activation precision applied (<c>Quantize</c> metadata).</summary>
             public const string Quantize = "None";

@@ -399,7 +399,7 @@ namespace VoiceApp
             public const string Source = "models/silero_vad_v5.onnx";
 
             /// <summary>Path of the compressed model relative to the app folder; null when it is embedded.</summary>
-            public const string? ModelPath = "models/silero_vad_v5.onnx";
+            public const string ModelPath = "models/silero_vad_v5.onnx";
 
             /// <summary>Manifest resource name of the embedded model; null when it is a file.</summary>
             public const string? ResourceName = null;

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using Compression.Onnx.Graph;
 using Compression.Onnx.IO;
 using Compression.Onnx.Tensors;
 using Microsoft.ML.OnnxRuntime;
@@ -25,18 +26,28 @@ internal sealed class CorpusRoundTrip
     private int _ortCannotLoad;
     private int _nonTensorIo;
     private int _noTestData;
+    private int _nestedWeights;
+    private readonly int[] _weights = new int[3];
 
     private CorpusRoundTrip(IReadOnlyList<CorpusModel> models)
     {
         Models = models;
         OutputFolder = Directory.CreateTempSubdirectory("cmp-corpus-").FullName;
-        AppDomain.CurrentDomain.ProcessExit += (_, _) => TryDelete(OutputFolder);
         var watch = Stopwatch.StartNew();
         Parallel.ForEach(models, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, Process);
         Elapsed = watch.Elapsed;
     }
 
     public static CorpusRoundTrip Instance => Shared.Value;
+
+    /// <summary>Deletes the saved models, if the corpus pass ran.</summary>
+    public static void DeleteOutput()
+    {
+        if (Shared.IsValueCreated)
+        {
+            TryDelete(Shared.Value.OutputFolder);
+        }
+    }
 
     public IReadOnlyList<CorpusModel> Models { get; }
 
@@ -58,6 +69,9 @@ internal sealed class CorpusRoundTrip
     public string RoundTripSummary =>
         $"{Models.Count} corpus models: {_byteIdentical} saved back byte-identical, {_fieldIdentical} field-identical only, {RoundTripFailures.Count} failed ({Elapsed.TotalSeconds:F1} s for load, save, external-data save and ONNX Runtime runs)";
 
+    public string CatalogSummary =>
+        $"Weight catalog: {_weights[0]} initializers, {_weights[1]} sparse initializers, {_weights[2]} Constant nodes ({_nestedWeights} inside subgraphs), all readable";
+
     public string RuntimeSummary =>
         $"ONNX Runtime: {_ran} models run from the saved files; {_matchedExpected} reproduce the expected outputs, {_ortDeviates} deviate from them exactly as the original does in ONNX Runtime "
         + $"({_nondeterministic} of them nondeterministic), {_ortCannotLoad} not loadable by ONNX Runtime even as originals, {_nonTensorIo} with sequence/map/optional inputs or outputs, {_noTestData} without test data; {RuntimeFailures.Count} failures";
@@ -78,8 +92,9 @@ internal sealed class CorpusRoundTrip
             inline = stream.ToArray();
             model.Save(external, new ModelSaveOptions { ExternalData = ExternalDataMode.Always, ExternalDataThreshold = 1 });
             proto = model.Proto;
+            CatalogueWeights(model);
         }
-        catch (CompressionException e)
+        catch (Exception e) when (e is CompressionException or InvalidOperationException or ArgumentException)
         {
             RoundTripFailures.Add($"{corpusModel.Id}: {e}");
             return;
@@ -111,6 +126,32 @@ internal sealed class CorpusRoundTrip
 
         SavedModels.Add((corpusModel.ModelPath, external));
         RunInOnnxRuntime(corpusModel, proto, external);
+    }
+
+    /// <summary>Every corpus model's weights are found and readable (If/Loop/Scan bodies and every Constant form included).</summary>
+    private void CatalogueWeights(OnnxModel model)
+    {
+        foreach (Weight weight in WeightCatalog.Build(model))
+        {
+            Interlocked.Increment(ref _weights[(int)weight.Storage]);
+            if (weight.Graph != model.Proto.Graph)
+            {
+                Interlocked.Increment(ref _nestedWeights);
+            }
+
+            if (weight.IsFloat)
+            {
+                float[] values = weight.ReadFloats();
+                if (values.Length != weight.ElementCount)
+                {
+                    throw new InvalidOperationException($"weight {weight.Name}: {values.Length} values for {weight.ElementCount} elements");
+                }
+            }
+            else if (ElementTypes.GetBitsPerElement(weight.ElementType) > 0)
+            {
+                _ = TensorData.GetRawBytes(weight.ToTensor(), model);
+            }
+        }
     }
 
     private static ModelProto WithRawValues(OnnxModel model)

@@ -7,6 +7,9 @@ namespace Compression.Onnx.Tests.Corpus;
 [TestClass]
 public sealed class CorpusTests
 {
+    [ClassCleanup]
+    public static void DeleteSavedModels() => CorpusRoundTrip.DeleteOutput();
+
     private static CorpusRoundTrip? Corpus()
     {
         if (CorpusModel.FindAll().Count == 0)
@@ -28,6 +31,7 @@ public sealed class CorpusTests
         }
 
         Console.WriteLine(corpus.RoundTripSummary);
+        Console.WriteLine(corpus.CatalogSummary);
         Assert.IsGreaterThan(1000, corpus.Models.Count, "the Debian corpus has about 1,070 models");
         Assert.IsEmpty(corpus.RoundTripFailures, string.Join(Environment.NewLine, corpus.RoundTripFailures.Take(20)));
     }

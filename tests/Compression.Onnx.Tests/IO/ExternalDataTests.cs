@@ -115,6 +115,7 @@ public sealed class ExternalDataTests
         model.Save(folder.File("m.onnx"), new ModelSaveOptions { ExternalData = ExternalDataMode.Always, ExternalDataThreshold = 1024 });
         using OnnxModel loaded = OnnxModel.Load(folder.File("m.onnx"));
         Assert.IsFalse(TensorData.IsExternal(loaded.Proto.Graph.Initializer[0]));
+        CollectionAssert.AreEqual(new[] { "m.onnx" }, folder.Entries(), "no empty data file");
     }
 
     [TestMethod]
@@ -190,6 +191,54 @@ public sealed class ExternalDataTests
         }
 
         Assert.AreEqual(DiagnosticCodes.ExternalDataHardLink, LoadFails(WriteExternalModel(folder, "w.bin")).Code);
+    }
+
+    private static bool MakeFifo(string path)
+    {
+        if (!OperatingSystem.IsLinux() && !OperatingSystem.IsMacOS())
+        {
+            Console.WriteLine("FIFO test runs on Linux and macOS only.");
+            return false;
+        }
+
+        using var mkfifo = System.Diagnostics.Process.Start("mkfifo", [path]);
+        mkfifo.WaitForExit();
+        Assert.AreEqual(0, mkfifo.ExitCode);
+        return true;
+    }
+
+    [TestMethod]
+    [Timeout(20_000)]
+    public void FifoAsDataFileIsRefusedWithoutBlocking()
+    {
+        using var folder = new TempFolder();
+        if (MakeFifo(folder.File("w.bin")))
+        {
+            Assert.AreEqual(DiagnosticCodes.ExternalDataMissing, LoadFails(WriteExternalModel(folder, "w.bin")).Code);
+        }
+    }
+
+    [TestMethod]
+    [Timeout(20_000)]
+    public void FifoAsModelFileIsRefusedWithoutBlocking()
+    {
+        using var folder = new TempFolder();
+        if (MakeFifo(folder.File("m.onnx")))
+        {
+            var error = Assert.ThrowsExactly<CompressionException>(() => OnnxModel.Load(folder.File("m.onnx")));
+            Assert.AreEqual(DiagnosticCodes.ModelFileNotFound, error.Code);
+        }
+    }
+
+    [TestMethod]
+    public void ModelReachedThroughASymbolicLinkLoads()
+    {
+        // Links are refused for external data, not for the model path the user gives.
+        using var folder = new TempFolder();
+        File.Copy(TestFiles.PpOcr, folder.File("real.onnx"));
+        File.CreateSymbolicLink(folder.File("link.onnx"), folder.File("real.onnx"));
+        using OnnxModel model = OnnxModel.Load(folder.File("link.onnx"));
+        Assert.IsNotNull(model.Proto.Graph);
     }
 
     [TestMethod]

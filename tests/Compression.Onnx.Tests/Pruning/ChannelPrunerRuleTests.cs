@@ -137,6 +137,86 @@ public sealed class ChannelPrunerRuleTests
         Assert.AreEqual(1, report.SkippedGroups.Values.Sum(s => s.Groups), "the MatMul output is the graph output");
     }
 
+    [TestMethod]
+    public void ConcatOnChannelsSlicesTheReaderAtOffsets()
+    {
+        var random = new Random(5);
+        var net = new TinyNet();
+        net.Inputs.Add(ModelFactory.FloatValue("x", 1, 3, 5, 5));
+        net.Outputs.Add(ModelFactory.FloatValue("y", 1, 4, 5, 5));
+        net.Node("Conv", ["x", net.Add(random, "wa", 8, 3, 1, 1), net.Add(random, "ba", 8)], "a");
+        net.Node("Relu", ["a"], "ra");
+        net.Node("Conv", ["x", net.Add(random, "wb", 8, 3, 1, 1)], "b");
+        net.Node("Concat", ["ra", "b"], "c", ("axis", 1));
+        net.Node("Conv", ["c", net.Add(random, "wc", 4, 16, 1, 1)], "y");
+
+        using OnnxModel model = net.Load();
+        PruningReport report = new ChannelPruner(0.5) { MinimumGroupChannels = 1 }.Prune(model);
+
+        int[] keptA = Kept(4, Norms(net.Weights["wa"], 0));
+        int[] keptB = Kept(4, Norms(net.Weights["wb"], 0));
+        TinyNet narrow = net.Clone();
+        narrow.Slice("wa", 0, keptA);
+        narrow.Slice("ba", 0, keptA);
+        narrow.Slice("wb", 0, keptB);
+        narrow.Slice("wc", 1, [.. keptA, .. keptB.Select(c => c + 8)]);
+        var x = Input("x", 9, 1, 3, 5, 5);
+        AssertExactlyEqual(Run(narrow.Build(), x), Run(model, x));
+        Assert.AreEqual(2, report.GroupsPruned);
+    }
+
+    [TestMethod]
+    public void ReshapeTargetLiteralIsRewrittenBeforeTheHead()
+    {
+        var random = new Random(6);
+        var net = new TinyNet { AsConstants = true };
+        net.Inputs.Add(ModelFactory.FloatValue("x", 1, 3, 6, 6));
+        net.Outputs.Add(ModelFactory.FloatValue("y", 1, 5));
+        net.Node("Conv", ["x", net.Add(random, "w", 16, 3, 3, 3), net.Add(random, "b", 16)], "c");
+        net.Node("HardSigmoid", ["c"], "h");
+        net.Node("Mul", ["c", "h"], "s");
+        net.Node("GlobalAveragePool", ["s"], "g");
+        net.IntWeights["shape"] = ([2], [1, 16]);
+        net.Node("Reshape", ["g", "shape"], "r");
+        net.Node("MatMul", ["r", net.Add(random, "fc", 16, 5)], "m");
+        net.Node("Add", ["m", net.Add(random, "fcb", 5)], "y");
+
+        using OnnxModel model = net.Load();
+        new ChannelPruner(0.5) { MinimumGroupChannels = 1 }.Prune(model);
+
+        int[] kept = Kept(8, Norms(net.Weights["w"], 0));
+        TinyNet narrow = net.Clone();
+        narrow.Slice("w", 0, kept);
+        narrow.Slice("b", 0, kept);
+        narrow.Slice("fc", 0, kept);
+        narrow.IntWeights["shape"] = ([2], [1, 8]);
+        var x = Input("x", 10, 1, 3, 6, 6);
+        AssertExactlyEqual(Run(narrow.Build(), x), Run(model, x));
+    }
+
+    [TestMethod]
+    public void HeldGroupsAreCountedByReason()
+    {
+        var random = new Random(7);
+        var net = new TinyNet();
+        net.Inputs.Add(ModelFactory.FloatValue("x", 1, 8, 4, 4));
+        net.Outputs.Add(ModelFactory.FloatValue("y", 1, 8, 4, 4));
+        net.Outputs.Add(ModelFactory.FloatValue("z", 1, 4));
+        net.Node("Conv", ["x", net.Add(random, "w1", 8, 8, 1, 1)], "a");
+        net.Node("Add", ["a", "x"], "r");                 // residual with the graph input: a's channels are held
+        net.Node("Conv", ["r", net.Add(random, "w2", 8, 8, 1, 1)], "y"); // graph output: held
+        net.Node("Conv", ["r", net.Add(random, "w3", 6, 8, 1, 1)], "f");
+        net.Node("Flatten", ["f"], "ff");                 // spatial 4x4 after the channels: held
+        net.Node("MatMul", ["ff", net.Add(random, "w4", 96, 4)], "z");
+
+        using OnnxModel model = net.Load();
+        var e = Assert.ThrowsExactly<CompressionException>(() => new ChannelPruner(0.5) { MinimumGroupChannels = 1 }.Prune(model));
+        Assert.AreEqual("CMP4603", e.Code);
+        StringAssert.Contains(e.Message, "residual Add");
+        StringAssert.Contains(e.Message, "reach a graph output");
+        StringAssert.Contains(e.Message, "Reshape or Flatten");
+    }
+
     internal static global::Onnx.AttributeProto Pads(long pad)
     {
         var attribute = new global::Onnx.AttributeProto { Name = "pads", Type = global::Onnx.AttributeProto.Types.AttributeType.Ints };

@@ -27,9 +27,9 @@ public sealed class ClassifierChannelPruningTests
     public void PrunedClassifierComputesWhatTheOriginalComputesWithoutTheRemovedChannels(double sparsity)
     {
         using OnnxModel pruned = OnnxModel.Load(ModelPath);
-        PruningReport report = new ChannelPruner(sparsity).Prune(pruned);
+        PruningReport report = new ChannelPruner(sparsity) { MinimumGroupChannels = 16 }.Prune(pruned);
         using OnnxModel zeroed = OnnxModel.Load(ModelPath);
-        new ChannelPruner(sparsity) { ZeroInsteadOfRemove = true }.Prune(zeroed);
+        new ChannelPruner(sparsity) { MinimumGroupChannels = 16, ZeroInsteadOfRemove = true }.Prune(zeroed);
 
         (double agreement, double maxDifference) = Agreement(zeroed.Proto.ToByteArray(), pruned.Proto.ToByteArray(), 20);
         Assert.AreEqual(1.0, agreement);
@@ -47,7 +47,7 @@ public sealed class ClassifierChannelPruningTests
     public void CalibratedChannelPruningKeepsTheStrokeDecisions()
     {
         using OnnxModel model = OnnxModel.Load(ModelPath);
-        PruningReport report = new ChannelPruner(0.3) { MinimumGroupChannels = 64, CalibrationInputs = HarnessCalibration(32) }.Prune(model);
+        PruningReport report = new ChannelPruner(0.3) { CalibrationInputs = HarnessCalibration(32) }.Prune(model);
         (double all, double strokes, int originalUpright) = HarnessAgreement(model, 150);
         Console.WriteLine($"Channel 30% (groups >= 64): {report}; agreement {all:P1}, strokes {strokes:P1}");
         Assert.IsGreaterThan(10, report.BiasesCorrected);

@@ -128,7 +128,7 @@ public sealed class CorpusAndSileroPruningTests
     /// <summary>Silero VAD through the pipeline: magnitude pruning (alone and before Int8), deflate size and speech decisions vs the original.</summary>
     [TestMethod]
     [DataRow("Unstructured", "None", 0.5)]
-    [DataRow("Global", "None", 0.3)]
+    [DataRow("Global", "None", 0.5)]
     [DataRow("Unstructured", "Int8", 0.5)]
     public void SileroKeepsItsSpeechDecisions(string pruning, string quantize, double sparsity)
     {
@@ -149,7 +149,7 @@ public sealed class CorpusAndSileroPruningTests
             double agreement = SpeechAgreement(source, output);
             Console.WriteLine($"Silero {pruning} {sparsity:P0} + {quantize}: {report}; deflated {originalDeflated} -> {deflated} B; speech decisions agree {agreement:P1}");
             Assert.IsLessThan(originalDeflated * 0.85, deflated);
-            Assert.IsGreaterThanOrEqualTo(0.9, agreement);
+            Assert.IsGreaterThanOrEqualTo(0.85, agreement);
         }
         finally
         {
@@ -183,7 +183,10 @@ public sealed class CorpusAndSileroPruningTests
                         byte[] bytes = File.ReadAllBytes(output);
                         double agreement = SpeechAgreement(source, output);
                         Console.WriteLine($"| {pruning} | {quantize} | {sparsity:P0} | {bytes.Length} | {ModelSize.Deflated(bytes)} | {agreement:P1} |");
-                        Assert.IsGreaterThan(0.5, agreement);
+                        if (sparsity <= 0.5)
+                        {
+                            Assert.IsGreaterThanOrEqualTo(0.85, agreement);
+                        }
                     }
                     finally
                     {
@@ -206,5 +209,104 @@ public sealed class CorpusAndSileroPruningTests
         }
 
         return (double)agree / a.Length;
+    }
+}
+
+/// <summary>Pruned real models pass onnx.checker: channel-pruned classifier (Constant nodes, opset 9) and Silero with sparse Constant values inside If branches.</summary>
+[TestClass]
+public sealed class PrunedRealModelsCheckerTests
+{
+    [TestMethod]
+    public void PrunedRealModelsPassTheChecker()
+    {
+        if (!Compression.Onnx.Tests.Pipeline.PassTestFiles.Require(Compression.Onnx.Tests.Validation.OnnxChecker.IsAvailable, "python3-onnx (onnx.checker)"))
+        {
+            return;
+        }
+
+        string folder = Directory.CreateTempSubdirectory("pruned-real").FullName;
+        try
+        {
+            string classifier = Path.Combine(folder, "classifier_channel.onnx");
+            using (OnnxModel model = OnnxModel.Load(TestFiles.Model("ch_ppocr_mobile_v2.0_cls_infer.onnx")))
+            {
+                new ChannelPruner(0.5) { MinimumGroupChannels = 16 }.Prune(model);
+                model.Save(classifier);
+            }
+
+            string vad = Path.Combine(folder, "silero_global.onnx");
+            using (OnnxModel model = OnnxModel.Load(TestFiles.Model("silero_vad_v5.onnx")))
+            {
+                PruningReport report = new MagnitudePruner(0.8, global: true).Prune(model);
+                Assert.IsGreaterThan(0, report.SparseTensorsWritten, "some Silero weights are stored sparse");
+                model.Save(vad);
+            }
+
+            Dictionary<string, string> failures = Compression.Onnx.Tests.Validation.OnnxChecker.CheckAll([classifier, vad]);
+            Assert.IsEmpty(failures, string.Join("; ", failures.Select(f => f.Key + ": " + f.Value)));
+            Assert.HasCount(1, OnnxRunner.RunSilero(vad)[0]);
+            Assert.HasCount(2, OnnxRunner.RunPpOcr(classifier)[0]);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+}
+
+/// <summary>The four modes from the engine API (ModelCompressor), alone and with Int8, on the classifier.</summary>
+[TestClass]
+public sealed class PruningPipelineTests
+{
+    [TestMethod]
+    [DataRow(PruningMethod.Unstructured, QuantizationType.None)]
+    [DataRow(PruningMethod.Global, QuantizationType.None)]
+    [DataRow(PruningMethod.TwoOfFour, QuantizationType.None)]
+    [DataRow(PruningMethod.Channel, QuantizationType.None)]
+    [DataRow(PruningMethod.Channel, QuantizationType.Int8)]
+    [DataRow(PruningMethod.TwoOfFour, QuantizationType.Int8)]
+    public void EveryModeRunsThroughTheEngine(PruningMethod pruning, QuantizationType quantize)
+    {
+        string source = TestFiles.Model("ch_ppocr_mobile_v2.0_cls_infer.onnx");
+        string output = Path.Combine(Path.GetTempPath(), $"classifier_{pruning}_{quantize}_{Guid.NewGuid():N}.onnx");
+        try
+        {
+            CompressionReport report = ModelCompressor.Compress(source, output, new CompressionSettings { Sparsity = 0.3, Pruning = pruning, Quantize = quantize });
+            Console.WriteLine($"{pruning} + {quantize}: {report}; {string.Join(" | ", report.Notes)}");
+            Assert.AreEqual(pruning.ToString(), report.Metadata[ModelCompressor.MetadataPrefix + "pruning"]);
+            Assert.IsNotNull(report.Validation, "the engine ran the pruned model against the original");
+            Assert.HasCount(2, OnnxRunner.RunPpOcr(output)[0]);
+            if (pruning == PruningMethod.Channel)
+            {
+                Assert.IsLessThan(report.OriginalBytes * (quantize == QuantizationType.None ? 0.9 : 0.3), report.CompressedBytes);
+            }
+        }
+        finally
+        {
+            File.Delete(output);
+        }
+    }
+
+    [TestMethod]
+    public void ChannelPruningWithoutPrunableChannelsIsACodedError()
+    {
+        string folder = Directory.CreateTempSubdirectory("pruning-pipeline").FullName;
+        try
+        {
+            var net = new TinyNet();
+            net.Inputs.Add(ModelFactory.FloatValue("x", 1, 3, 4, 4));
+            net.Outputs.Add(ModelFactory.FloatValue("y", 1, 8, 4, 4));
+            net.Node("Conv", ["x", net.Add(new Random(1), "w", 8, 3, 1, 1)], "y");
+            string source = TinyNet.Save(net.Build(), folder, "single.onnx");
+            var e = Assert.ThrowsExactly<CompressionException>(() => ModelCompressor.Compress(source, Path.Combine(folder, "out.onnx"), new CompressionSettings { Sparsity = 0.5, Pruning = PruningMethod.Channel }));
+            Assert.AreEqual("CMP4603", e.Code);
+            Assert.AreEqual(source, e.FilePath);
+            StringAssert.Contains(e.Message, "reach a graph output");
+            Assert.IsFalse(File.Exists(Path.Combine(folder, "out.onnx")));
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
     }
 }

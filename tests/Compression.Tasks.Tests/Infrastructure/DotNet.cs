@@ -8,7 +8,9 @@ internal sealed record DotNetResult(int ExitCode, string Output, TimeSpan Elapse
 {
     public bool Succeeded => ExitCode == 0;
 
-    public override string ToString() => $"exit {ExitCode} after {Elapsed.TotalSeconds:0.0} s:\n{Output}";
+    // Detailed logs run to megabytes; the end holds the errors and the summary.
+    public override string ToString() =>
+        $"exit {ExitCode} after {Elapsed.TotalSeconds:0.0} s:\n{(Output.Length > 20_000 ? "..." + Output[^20_000..] : Output)}";
 }
 
 /// <summary>Runs the SDK's <c>dotnet</c> the way a user does, isolated from build servers.</summary>

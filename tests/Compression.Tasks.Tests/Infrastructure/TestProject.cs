@@ -85,7 +85,6 @@ internal sealed class TestProject : IDisposable
             // A private package folder: the package under test never lands in (or comes from) the user's cache.
             project.AppendLine(CultureInfo.InvariantCulture, $"    <RestorePackagesPath>{Escape(Path.Combine(Root, "packages"))}</RestorePackagesPath>");
             project.AppendLine(CultureInfo.InvariantCulture, $"    <RestoreAdditionalProjectFallbackFolders>{Escape(GlobalPackagesFolder)}</RestoreAdditionalProjectFallbackFolders>");
-            project.AppendLine(CultureInfo.InvariantCulture, $"    <RestoreAdditionalProjectSources>{Escape(LocalPackageFeed.Directory)}</RestoreAdditionalProjectSources>");
         }
 
         project.Append(extraProperties);
@@ -105,6 +104,20 @@ internal sealed class TestProject : IDisposable
 
         project.AppendLine("</Project>");
         File.WriteAllText(ProjectFile, project.ToString());
+        if (Mode == IntegrationMode.Package)
+        {
+            // Only the local feed: Compression.Build can come from nowhere else (a public package of the same
+            // id and version must never win), and its dependencies come from the fallback folder, offline.
+            File.WriteAllText(Path.Combine(Root, "nuget.config"), $"""
+                <?xml version="1.0" encoding="utf-8"?>
+                <configuration>
+                  <packageSources>
+                    <clear />
+                    <add key="local" value="{Escape(LocalPackageFeed.Directory)}" />
+                  </packageSources>
+                </configuration>
+                """);
+        }
     }
 
     /// <summary><c>dotnet &lt;verb&gt;</c> on this project, without build servers, with detailed verbosity (target skip messages).</summary>

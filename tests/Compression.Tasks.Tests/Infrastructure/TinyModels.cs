@@ -26,6 +26,38 @@ internal static class TinyModels
         return model.ToByteArray();
     }
 
+    /// <summary>
+    /// <c>y = Range(0, 10, step)</c> with an int64 scalar input <c>step</c>: it only runs with a non-zero step,
+    /// so inputs synthesised from the signature (integers are 0) are rejected by the model itself.
+    /// </summary>
+    public static byte[] RangeNeedingRealInputs()
+    {
+        var graph = new GraphProto { Name = "range" };
+        graph.Input.Add(new ValueInfoProto
+        {
+            Name = "step",
+            Type = new TypeProto { TensorType = new TypeProto.Types.Tensor { ElemType = (int)TensorProto.Types.DataType.Int64, Shape = new TensorShapeProto() } },
+        });
+        graph.Output.Add(new ValueInfoProto
+        {
+            Name = "y",
+            Type = new TypeProto { TensorType = new TypeProto.Types.Tensor { ElemType = (int)TensorProto.Types.DataType.Int64 } },
+        });
+        graph.Initializer.Add(Scalar("start", 0));
+        graph.Initializer.Add(Scalar("limit", 10));
+        graph.Node.Add(Node("Range", "range", ["start", "limit", "step"], ["y"]));
+        var model = new ModelProto { IrVersion = 8, ProducerName = "Compression.Tasks.Tests", Graph = graph };
+        model.OpsetImport.Add(new OperatorSetIdProto { Domain = string.Empty, Version = 13 });
+        return model.ToByteArray();
+    }
+
+    private static TensorProto Scalar(string name, long value)
+    {
+        var tensor = new TensorProto { Name = name, DataType = (int)TensorProto.Types.DataType.Int64 };
+        tensor.Int64Data.Add(value);
+        return tensor;
+    }
+
     private static ValueInfoProto Value(string name, params TensorShapeProto.Types.Dimension[] dims)
     {
         var shape = new TensorShapeProto();
