@@ -20,12 +20,12 @@ public class InferenceBenchmarks
     private string[] _inputNames = [];
     private string[] _outputNames = [];
 
-    public enum Form { Fp32, Int8Plain, Int8Fused, Int8WeightOnly, Float16WeightOnly }
+    public enum Form { Fp32, Int8Plain, Int8Fused, Int8WeightOnly, Int8WeightOnlyDequantizeLinear, Float16WeightOnly }
 
     [Params("mlp4x4096", "block768")]
     public string Model { get; set; } = "mlp4x4096";
 
-    [Params(Form.Fp32, Form.Int8Plain, Form.Int8Fused, Form.Int8WeightOnly, Form.Float16WeightOnly)]
+    [Params(Form.Fp32, Form.Int8Plain, Form.Int8Fused, Form.Int8WeightOnly, Form.Int8WeightOnlyDequantizeLinear, Form.Float16WeightOnly)]
     public Form Variant { get; set; }
 
     [Params(1, 32)]
@@ -72,11 +72,12 @@ public class InferenceBenchmarks
         var settings = form switch
         {
             Form.Int8Plain or Form.Int8Fused => new CompressionSettings { Quantize = QuantizationType.Int8, Validate = false },
-            Form.Int8WeightOnly => new CompressionSettings { Quantize = QuantizationType.Int8, Mode = QuantizationMode.WeightOnly, Validate = false },
+            Form.Int8WeightOnly or Form.Int8WeightOnlyDequantizeLinear => new CompressionSettings { Quantize = QuantizationType.Int8, Mode = QuantizationMode.WeightOnly, Validate = false },
             _ => new CompressionSettings { Quantize = QuantizationType.Float16, Validate = false },
         };
         var previous = EightBitQuantizationPass.MatMulForm;
         EightBitQuantizationPass.MatMulForm = form == Form.Int8Fused ? IntegerMatMulForm.Fused : IntegerMatMulForm.Plain;
+        DequantizeEmitter.PreferFoldableForm = form != Form.Int8WeightOnlyDequantizeLinear;
         try
         {
             ModelCompressor.Compress(source, path, settings);
@@ -84,6 +85,7 @@ public class InferenceBenchmarks
         finally
         {
             EightBitQuantizationPass.MatMulForm = previous;
+            DequantizeEmitter.PreferFoldableForm = true;
         }
 
         return path;

@@ -4,19 +4,26 @@ using Onnx;
 namespace Compression.Onnx.Quantization;
 
 /// <summary>
-/// Builds the nodes that turn a <see cref="QuantizedWeight"/> back into the float value its readers expect, in the
-/// form the model's opset allows:
+/// Builds the nodes that turn a <see cref="QuantizedWeight"/> back into the float value its readers expect:
 /// <list type="bullet">
-/// <item>opset 13+: <c>DequantizeLinear</c> with <c>axis</c> (per channel) or scalars;</item>
-/// <item>opset 10-12 per tensor: <c>DequantizeLinear</c> with scalars (it has no <c>axis</c> before 13);</item>
-/// <item>before opset 7: <c>com.microsoft</c> <c>DequantizeLinear</c> (ONNX Runtime has no kernels for opset 1-6 arithmetic);</item>
-/// <item>otherwise (opset 7-9, or per channel before 13): <c>Cast</c> to float, <c>Sub</c> the zero point when it is
-/// not 0, <c>Mul</c> by the scale broadcast along the axis. Pure default-domain ops, so the opset never changes and
-/// <c>onnx.checker</c> checks everything; ONNX Runtime folds the chain into one float tensor at load time.</item>
+/// <item>opset 7 and later (default, <see cref="PreferFoldableForm"/>): <c>Cast</c> to float, <c>Sub</c> the zero point
+/// when it is not 0, <c>Mul</c> by the scale broadcast along the axis. Pure default-domain ops, valid at every opset
+/// from 7 (the opset never changes), checked fully by <c>onnx.checker</c>, folded by ONNX Runtime at load;</item>
+/// <item>with <see cref="PreferFoldableForm"/> off: <c>DequantizeLinear</c> with <c>axis</c> at opset 13+, per tensor at
+/// opset 10-12, the Cast form otherwise;</item>
+/// <item>before opset 7: <c>com.microsoft</c> <c>DequantizeLinear</c> (ONNX Runtime has no kernels for opset 1-6 arithmetic).</item>
 /// </list>
 /// </summary>
 internal static class DequantizeEmitter
 {
+    /// <summary>
+    /// When true (default), weight-only weights use the <c>Cast</c> + <c>Mul</c> form at every opset from 7: ONNX Runtime
+    /// constant-folds it at load, so inference runs at float speed. It does not fold <c>DequantizeLinear</c> (it keeps
+    /// QDQ pairs for fusion), which then dequantizes every weight on every run: measured 2.6x (MLP) to 13x (transformer
+    /// block) slower than float32 (docs/reports/passes.md). False writes <c>DequantizeLinear</c> where the opset allows.
+    /// </summary>
+    internal static bool PreferFoldableForm { get; set; } = true;
+
     public static (List<TensorProto> Tensors, List<NodeProto> Nodes) Emit(ModelGraphIndex index, QuantizedWeight weight, string outputName)
     {
         var tensors = new List<TensorProto>();
@@ -26,7 +33,7 @@ internal static class DequantizeEmitter
         tensors.Add(data);
         int opset = index.Opset;
         bool perChannel = weight.Axis is not null;
-        if (opset >= 13 || (opset >= 10 && !perChannel))
+        if (!(PreferFoldableForm && opset >= 7) && (opset >= 13 || (opset >= 10 && !perChannel)))
         {
             var scale = weight.ScaleTensor(index.UniqueName(stem + "_scale"));
             tensors.Add(scale);

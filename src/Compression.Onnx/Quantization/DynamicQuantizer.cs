@@ -19,6 +19,7 @@ internal sealed class DynamicQuantizer
     private readonly bool _symmetric;
     private readonly Dictionary<(GraphProto, string), (string Q, string Scale, string ZeroPoint)> _dynamicInputs = [];
     private readonly Dictionary<string, (QuantizedWeight Weight, string Data, string Scale, string? ZeroPoint)> _stored = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, QuantizedWeight> _precomputed = new(StringComparer.Ordinal);
 
     public DynamicQuantizer(ModelGraphIndex index, CompressionSettings settings, IntegerMatMulForm form)
     {
@@ -40,20 +41,35 @@ internal sealed class DynamicQuantizer
 
     public void Run(CancellationToken cancellationToken)
     {
-        foreach (var (node, graph) in _index.Nodes.ToList())
+        var plan = new List<(NodeProto Node, GraphProto Graph, ConstantTensor Weight)>();
+        foreach (var (node, graph) in _index.Nodes)
         {
-            cancellationToken.ThrowIfCancellationRequested();
             if (node.Domain.Length != 0 || ModelGraphIndex.IsExcluded(node, _settings) || node.Input.Count < 2
                 || !_index.Constants.TryGetValue(node.Input[1], out var weight) || _index.Constants.ContainsKey(node.Input[0]))
             {
                 continue;
             }
 
-            if (!weight.Uses.TrueForAll(u => CanConvert(u.Node, weight)) || !WeightSelection.IsCandidate(_index, weight, _settings))
+            if (weight.Uses.TrueForAll(u => CanConvert(u.Node, weight)) && WeightSelection.IsCandidate(_index, weight, _settings))
             {
-                continue;
+                plan.Add((node, graph, weight));
             }
+        }
 
+        // The arithmetic (read, range, quantize) runs in parallel over distinct weights; graph edits stay sequential and
+        // in graph order, so the output is the same bytes whatever the scheduling.
+        var distinct = plan.Select(p => p.Weight).DistinctBy(w => w.Name).ToList();
+        var quantized = new QuantizedWeight?[distinct.Count];
+        Parallel.For(0, distinct.Count, new ParallelOptions { CancellationToken = cancellationToken }, i => quantized[i] = QuantizeFor(distinct[i]));
+        for (int i = 0; i < distinct.Count; i++)
+        {
+            if (quantized[i] is { } q) _precomputed[distinct[i].Name] = q;
+        }
+
+        foreach (var (node, graph, weight) in plan)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (!_precomputed.ContainsKey(weight.Name)) continue;
             switch (node.OpType)
             {
                 case "MatMul":
@@ -92,24 +108,16 @@ internal sealed class DynamicQuantizer
                 && (node.Input.Count < 3 || node.Input[2].Length == 0 || _index.Constants.ContainsKey(node.Input[2]) || node.GetFloat("beta", 1f) == 1f),
             "Conv" => rank >= 3 && sameAsFirst && _index.Opset >= 11
                 && (node.Input.Count < 3 || node.Input[2].Length == 0 || _index.Constants.ContainsKey(node.Input[2]))
-                && (_signed || _symmetric || !_settings.PerChannel),
+                && (_symmetric || !_settings.PerChannel), // ConvInteger takes only a scalar weight zero point
             _ => false,
         };
     }
 
-    /// <summary>Stores the weight once (quantized along <paramref name="axis"/>, transposed first when asked) for all its readers.</summary>
-    private (QuantizedWeight Weight, string Data, string Scale, string? ZeroPoint) Store(ConstantTensor weight, int? axis, bool transpose)
+    /// <summary>Stores the precomputed quantized weight once for all its readers.</summary>
+    private (QuantizedWeight Weight, string Data, string Scale, string? ZeroPoint) Store(ConstantTensor weight)
     {
         if (_stored.TryGetValue(weight.Name, out var stored)) return stored;
-        float[] values = weight.ReadFloats();
-        long[] dims = [.. weight.Tensor.Dims];
-        if (transpose)
-        {
-            values = Transpose2D(values, (int)dims[0], (int)dims[1]);
-            dims = [dims[1], dims[0]];
-        }
-
-        var q = QuantizedWeight.Quantize(values, dims, _settings.PerChannel ? axis : null, _signed, _symmetric);
+        var q = _precomputed[weight.Name];
         var tensors = new List<TensorProto> { q.DataTensor(_index.UniqueName(weight.Name + "_quantized")), q.ScaleTensor(_index.UniqueName(weight.Name + "_scale")) };
         string? zp = null;
         if (!q.ZeroPointsAreZero)
@@ -129,7 +137,7 @@ internal sealed class DynamicQuantizer
 
     private void ConvertMatMul(NodeProto node, GraphProto graph, ConstantTensor weight)
     {
-        var stored = Store(weight, 1, transpose: false);
+        var stored = Store(weight);
         var nodes = new List<NodeProto>();
         EmitProduct(node, graph, node.Input[0], stored, stored.Scale, bias: null, node.Output[0], nodes);
         ReplaceNode(graph, node, nodes);
@@ -138,7 +146,7 @@ internal sealed class DynamicQuantizer
     private void ConvertGemm(NodeProto node, GraphProto graph, ConstantTensor weight)
     {
         bool transB = node.GetInt("transB", 0) != 0;
-        var stored = Store(weight, 1, transpose: transB);
+        var stored = Store(weight);
         var nodes = new List<NodeProto>();
         string a = node.Input[0];
         if (node.GetInt("transA", 0) != 0)
@@ -207,7 +215,7 @@ internal sealed class DynamicQuantizer
     {
         int rank = weight.Tensor.Dims.Count;
         long channels = weight.Tensor.Dims[0];
-        var stored = Store(weight, 0, transpose: false);
+        var stored = Store(weight);
         string stem = node.Name.Length > 0 ? node.Name : node.Output[0];
         var nodes = new List<NodeProto>();
         var (xq, xs, xzp) = DynamicInput(graph, node.Input[0], stem, nodes);
@@ -270,6 +278,23 @@ internal sealed class DynamicQuantizer
         int at = graph.Node.IndexOf(node);
         graph.Node.RemoveAt(at);
         for (int i = 0; i < nodes.Count; i++) graph.Node.Insert(at + i, nodes[i]);
+    }
+
+    /// <summary>The weight as it will be stored: [K, N] (Gemm transB transposed first), per output channel/column; null if not finite.</summary>
+    private QuantizedWeight? QuantizeFor(ConstantTensor weight)
+    {
+        float[] values = weight.ReadFloats();
+        if (!WeightSelection.IsFinite(values)) return null;
+        long[] dims = [.. weight.Tensor.Dims];
+        var first = weight.Uses[0].Node;
+        if (first.OpType == "Gemm" && first.GetInt("transB", 0) != 0)
+        {
+            values = Transpose2D(values, (int)dims[0], (int)dims[1]);
+            dims = [dims[1], dims[0]];
+        }
+
+        int axis = first.OpType == "Conv" ? 0 : 1;
+        return QuantizedWeight.Quantize(values, dims, _settings.PerChannel ? axis : null, _signed, _symmetric);
     }
 
     private static List<string> TrimEmpty(List<string> inputs)

@@ -10,22 +10,26 @@ internal static class WeightOnlyQuantizer
     public static int Run(ModelGraphIndex index, CompressionSettings settings, ISet<string> skip, CancellationToken cancellationToken)
     {
         bool signed = settings.Quantize == QuantizationType.Int8;
+        var candidates = index.Constants.Values.Where(c => !skip.Contains(c.Name) && WeightSelection.IsCandidate(index, c, settings)).ToList();
+
+        // Arithmetic in parallel, graph edits sequential in a fixed order: deterministic output.
+        var quantized = new QuantizedWeight?[candidates.Count];
+        Parallel.For(0, candidates.Count, new ParallelOptions { CancellationToken = cancellationToken }, i =>
+        {
+            float[] values = candidates[i].ReadFloats();
+            quantized[i] = WeightSelection.IsFinite(values) ? QuantizeBestAxis(values, candidates[i], settings.PerChannel, signed, settings.EffectiveSymmetric) : null;
+        });
+
         int count = 0;
-        foreach (var constant in index.Constants.Values.ToList())
+        for (int i = 0; i < candidates.Count; i++)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            if (skip.Contains(constant.Name) || !WeightSelection.IsCandidate(index, constant, settings))
+            var constant = candidates[i];
+            if (quantized[i] is not { } weight)
             {
                 continue;
             }
 
-            float[] values = constant.ReadFloats();
-            if (!WeightSelection.IsFinite(values))
-            {
-                continue;
-            }
-
-            var weight = QuantizeBestAxis(values, constant, settings.PerChannel, signed, settings.EffectiveSymmetric);
             var (tensors, nodes) = DequantizeEmitter.Emit(index, weight, constant.Name);
             ConstantRewriter.Replace(index, constant, tensors, nodes);
             count++;

@@ -1,3 +1,4 @@
+using Compression.Onnx.Quantization;
 using Compression.Onnx.Tests.Pipeline;
 using Compression.Onnx.Tests.Validation;
 using Onnx;
@@ -39,7 +40,34 @@ public sealed class GraphFormTests
     [TestMethod]
     [DataRow(QuantizationType.Int8)]
     [DataRow(QuantizationType.UInt8)]
-    public void Dynamic_MatMul_becomes_integer_matmul_with_per_column_scales(QuantizationType type)
+    public void Dynamic_MatMul_becomes_one_fused_DynamicQuantizeMatMul(QuantizationType type)
+    {
+        var (model, source, output, _) = Compress(TinyModels.MatMul(64, 48), new CompressionSettings { Quantize = type });
+        var node = model.Graph.Node.Single(n => n.OpType == "DynamicQuantizeMatMul");
+        Assert.AreEqual("com.microsoft", node.Domain);
+        Assert.IsFalse(model.Graph.Node.Any(n => n.OpType == "MatMul"));
+        var scale = model.Graph.Initializer.Single(t => t.Name == node.Input[2]);
+        Assert.AreEqual(48, scale.Dims[0], "one scale per output column");
+        AssertClose(source, output, [5, 64]);
+    }
+
+    [TestMethod]
+    [DataRow(QuantizationType.Int8)]
+    [DataRow(QuantizationType.UInt8)]
+    public void Dynamic_MatMul_plain_form_is_integer_matmul_with_per_column_scales(QuantizationType type)
+    {
+        EightBitQuantizationPass.MatMulForm = IntegerMatMulForm.Plain;
+        try
+        {
+            PlainMatMul(type);
+        }
+        finally
+        {
+            EightBitQuantizationPass.MatMulForm = IntegerMatMulForm.Fused;
+        }
+    }
+
+    private static void PlainMatMul(QuantizationType type)
     {
         var (model, source, output, _) = Compress(TinyModels.MatMul(64, 48), new CompressionSettings { Quantize = type });
         var ops = model.Graph.Node.Select(n => n.OpType).ToList();
@@ -57,7 +85,7 @@ public sealed class GraphFormTests
     {
         var (model, source, output, _) = Compress(TinyModels.MatMul(64, 40, gemm: true, transB: true, alpha: 0.5f, beta: 2f), new CompressionSettings { Quantize = QuantizationType.Int8 });
         Assert.IsFalse(model.Graph.Node.Any(n => n.OpType == "Gemm"));
-        Assert.IsTrue(model.Graph.Node.Any(n => n.OpType == "MatMulInteger"));
+        Assert.IsTrue(model.Graph.Node.Any(n => n.OpType == "DynamicQuantizeMatMul"));
         AssertClose(source, output, [3, 64]);
     }
 
@@ -73,25 +101,67 @@ public sealed class GraphFormTests
     }
 
     [TestMethod]
-    public void Weight_only_at_opset_13_uses_DequantizeLinear_with_axis()
+    [DataRow(QuantizationType.Int8, true, true)]
+    [DataRow(QuantizationType.UInt8, true, true)]
+    [DataRow(QuantizationType.Int8, false, false)]
+    [DataRow(QuantizationType.UInt8, false, false)]
+    public void ConvInteger_only_where_one_scalar_weight_zero_point_fits(QuantizationType type, bool symmetric, bool integerConv)
+    {
+        // ONNX Runtime's ConvInteger fails with a per-channel zero point: asymmetric per-channel Conv stays weight-only.
+        var (model, source, output, _) = Compress(TinyModels.ConvBatchNorm(8, 16), new CompressionSettings { Quantize = type, Symmetric = symmetric, MinimumWeightElements = 64 });
+        Assert.AreEqual(integerConv, model.Graph.Node.Any(n => n.OpType == "ConvInteger"));
+        var zeroPoints = model.Graph.Node.Where(n => n.OpType == "ConvInteger" && n.Input.Count > 3).Select(n => n.Input[3]).ToList();
+        foreach (string zp in zeroPoints) Assert.IsEmpty(model.Graph.Initializer.Single(t => t.Name == zp).Dims, "scalar weight zero point");
+        AssertClose(source, output, [2, 8, 8, 8], 0.998);
+    }
+
+    [TestMethod]
+    public void Weight_only_at_opset_13_uses_the_foldable_form_by_default()
     {
         var (model, source, output, _) = Compress(TinyModels.MatMul(64, 32, opset: 13), new CompressionSettings { Quantize = QuantizationType.Int8, Mode = QuantizationMode.WeightOnly });
-        var dq = model.Graph.Node.Single(n => n.OpType == "DequantizeLinear");
-        Assert.AreEqual(string.Empty, dq.Domain);
-        Assert.IsTrue(dq.Attribute.Any(a => a.Name == "axis"));
-        Assert.IsTrue(model.Graph.Node.Any(n => n.OpType == "MatMul"));
+        var ops = model.Graph.Node.Select(n => n.OpType).ToList();
+        CollectionAssert.IsSubsetOf(new[] { "Cast", "Mul", "MatMul" }, ops);
+        Assert.DoesNotContain("DequantizeLinear", ops);
         AssertClose(source, output, [4, 64]);
+    }
+
+    [TestMethod]
+    public void Weight_only_at_opset_13_can_write_DequantizeLinear_with_axis()
+    {
+        Compression.Onnx.Quantization.DequantizeEmitter.PreferFoldableForm = false;
+        try
+        {
+            var (model, source, output, _) = Compress(TinyModels.MatMul(64, 32, opset: 13), new CompressionSettings { Quantize = QuantizationType.Int8, Mode = QuantizationMode.WeightOnly });
+            var dq = model.Graph.Node.Single(n => n.OpType == "DequantizeLinear");
+            Assert.AreEqual(string.Empty, dq.Domain);
+            Assert.IsTrue(dq.Attribute.Any(a => a.Name == "axis"));
+            AssertClose(source, output, [4, 64]);
+        }
+        finally
+        {
+            Compression.Onnx.Quantization.DequantizeEmitter.PreferFoldableForm = true;
+        }
     }
 
     [TestMethod]
     public void Weight_only_at_opset_9_keeps_the_opset_and_uses_Cast_and_Mul()
     {
-        var (model, source, output, _) = Compress(TinyModels.MatMul(64, 32, opset: 9, constantNode: true), new CompressionSettings { Quantize = QuantizationType.Int8 });
+        var (model, source, output, _) = Compress(TinyModels.MatMul(64, 32, opset: 9, constantNode: true), new CompressionSettings { Quantize = QuantizationType.Int8, Mode = QuantizationMode.WeightOnly });
         Assert.AreEqual(9, model.OpsetImport.Single(o => o.Domain.Length == 0).Version);
         var ops = model.Graph.Node.Select(n => n.OpType).ToList();
         Assert.DoesNotContain("DequantizeLinear", ops);
         Assert.DoesNotContain("DynamicQuantizeLinear", ops);
         CollectionAssert.IsSubsetOf(new[] { "Cast", "Mul", "MatMul" }, ops);
+        AssertClose(source, output, [4, 64]);
+    }
+
+    [TestMethod]
+    public void Dynamic_at_opset_9_uses_the_contrib_fused_matmul_without_raising_the_opset()
+    {
+        var (model, source, output, _) = Compress(TinyModels.MatMul(64, 32, opset: 9, constantNode: true), new CompressionSettings { Quantize = QuantizationType.Int8 });
+        Assert.AreEqual(9, model.OpsetImport.Single(o => o.Domain.Length == 0).Version);
+        Assert.AreEqual("com.microsoft", model.Graph.Node.Single(n => n.OpType == "DynamicQuantizeMatMul").Domain);
+        Assert.DoesNotContain("DynamicQuantizeLinear", model.Graph.Node.Select(n => n.OpType).ToList());
         AssertClose(source, output, [4, 64]);
     }
 
@@ -103,7 +173,7 @@ public sealed class GraphFormTests
         model.Graph.Output[0] = TinyModels.Value("z", TensorProto.Types.DataType.Float, -1, 64);
         var (compressed, source, output, _) = Compress(model, new CompressionSettings { Quantize = QuantizationType.Int8 });
         Assert.AreEqual(1, compressed.Graph.Initializer.Count(t => t.DataType == (int)TensorProto.Types.DataType.Int8));
-        Assert.AreEqual(2, compressed.Graph.Node.Count(n => n.OpType == "MatMulInteger"));
+        Assert.AreEqual(2, compressed.Graph.Node.Count(n => n.OpType == "DynamicQuantizeMatMul"));
         AssertClose(source, output, [2, 64], 0.998);
     }
 
@@ -115,7 +185,7 @@ public sealed class GraphFormTests
         model.Graph.Initializer.Add(TinyModels.Floats("W2", [64, 64], TinyModels.Seeded(4096, 5)));
         model.Graph.Output[0] = TinyModels.Value("z", TensorProto.Types.DataType.Float, -1, 64);
         var (compressed, _, _, _) = Compress(model, new CompressionSettings { Quantize = QuantizationType.Int8, ExcludeNodes = ["second"] });
-        Assert.AreEqual(1, compressed.Graph.Node.Count(n => n.OpType == "MatMulInteger"));
+        Assert.AreEqual(1, compressed.Graph.Node.Count(n => n.OpType == "DynamicQuantizeMatMul"));
         Assert.IsTrue(compressed.Graph.Node.Any(n => n.Name == "second" && n.OpType == "MatMul"));
         Assert.IsTrue(compressed.Graph.Initializer.Any(t => t.DataType == (int)TensorProto.Types.DataType.Float && t.Dims.SequenceEqual([64L, 64L])));
     }

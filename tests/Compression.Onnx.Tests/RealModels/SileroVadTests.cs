@@ -52,6 +52,8 @@ public sealed class SileroVadTests
     [TestMethod]
     [DataRow(QuantizationType.Int8, QuantizationMode.Dynamic)]
     [DataRow(QuantizationType.Int8, QuantizationMode.WeightOnly)]
+    [DataRow(QuantizationType.UInt8, QuantizationMode.Dynamic)]
+    [DataRow(QuantizationType.UInt8, QuantizationMode.WeightOnly)]
     [DataRow(QuantizationType.Float16, QuantizationMode.WeightOnly)]
     [DataRow(QuantizationType.BFloat16, QuantizationMode.WeightOnly)]
     public void Compressed_model_passes_the_onnx_checker(QuantizationType type, QuantizationMode mode)

@@ -49,6 +49,8 @@ public sealed class TextDirectionClassifierTests
 
     [TestMethod]
     [DataRow(QuantizationType.Int8, QuantizationMode.Dynamic)]
+    [DataRow(QuantizationType.Int8, QuantizationMode.WeightOnly)]
+    [DataRow(QuantizationType.UInt8, QuantizationMode.Dynamic)]
     [DataRow(QuantizationType.UInt8, QuantizationMode.WeightOnly)]
     [DataRow(QuantizationType.Float16, QuantizationMode.WeightOnly)]
     [DataRow(QuantizationType.BFloat16, QuantizationMode.WeightOnly)]
