@@ -31,6 +31,7 @@ internal static class EngineSettings
         PerChannel = settings.PerChannel ?? true,
         Symmetric = settings.Symmetric,
         BlockSize = settings.BlockSize ?? 32,
+        AccuracyLevel = settings.AccuracyLevel,
         Sparsity = settings.Sparsity,
 
         // The engine prunes when Sparsity > 0; "None" is Sparsity 0 (the sanity check guarantees it).

@@ -36,7 +36,7 @@ internal sealed class FourBitQuantizationPass : ICompressionPass
             Quantize = settings.Quantize == QuantizationType.Int4 ? FourBitType.Int4 : FourBitType.UInt4,
             Symmetric = settings.Symmetric,
             BlockSize = settings.BlockSize,
-            AccuracyLevel = DefaultAccuracyLevel,
+            AccuracyLevel = settings.AccuracyLevel ?? DefaultAccuracyLevel,
             MinimumWeightElements = settings.EffectiveMinimumWeightElements,
             ExcludeNodes = settings.ExcludeNodes,
             ExcludeOps = settings.ExcludeOps,

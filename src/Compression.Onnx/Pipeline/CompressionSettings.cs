@@ -23,6 +23,13 @@ public sealed record CompressionSettings
     /// <summary>Elements sharing one scale in 4-bit block quantization (power of two, at least 16).</summary>
     public int BlockSize { get; init; } = 32;
 
+    /// <summary>
+    /// <c>accuracy_level</c> of ONNX Runtime's <c>MatMulNBits</c> for 4-bit quantization: the precision its CPU kernel
+    /// computes in (1 fp32, 2 fp16, 3 bf16, 4 int8). <see langword="null"/> means 4, measured fastest on CPU
+    /// (docs/reports/int4.md) at an output error indistinguishable from level 1 on the evidence models.
+    /// </summary>
+    public int? AccuracyLevel { get; init; }
+
     /// <summary>Fraction of weights removed by pruning, 0 to 0.99.</summary>
     public double Sparsity { get; init; }
 

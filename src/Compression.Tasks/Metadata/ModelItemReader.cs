@@ -61,6 +61,7 @@ internal sealed class ModelItemReader
         bool? perChannel = OptionalBool(MetadataNames.PerChannel);
         bool? symmetric = OptionalBool(MetadataNames.Symmetric);
         int? blockSize = OptionalBlockSize();
+        int? accuracyLevel = OptionalInteger(MetadataNames.AccuracyLevel, 0, 4, "an integer from 0 to 4 (MatMulNBits accuracy_level)");
         double sparsity = OptionalNumber(MetadataNames.Sparsity, 0, 0.99, "a number from 0 to 0.99") ?? 0;
         PruningMethod? pruning = OptionalEnum<PruningMethod>(MetadataNames.Pruning, PruningNames);
         bool validate = OptionalBool(MetadataNames.Validate) ?? true;
@@ -84,6 +85,13 @@ internal sealed class ModelItemReader
             Contradiction(
                 Format("BlockSize=\"{0}\" applies to 4-bit quantization only, but Quantize=\"{1}\".", blockSize, quantize),
                 "Remove BlockSize, or use Quantize=\"Int4\" or \"UInt4\".");
+        }
+
+        if (accuracyLevel is not null && !fourBit)
+        {
+            Contradiction(
+                Format("AccuracyLevel=\"{0}\" applies to 4-bit quantization only, but Quantize=\"{1}\".", accuracyLevel, quantize),
+                "Remove AccuracyLevel, or use Quantize=\"Int4\" or \"UInt4\".");
         }
 
         pruning = CheckPruning(pruning, ref sparsity);
@@ -130,6 +138,7 @@ internal sealed class ModelItemReader
                 PerChannel = perChannel,
                 Symmetric = symmetric,
                 BlockSize = blockSize ?? (fourBit ? 32 : null),
+                AccuracyLevel = accuracyLevel ?? (fourBit ? 4 : null),
                 Sparsity = sparsity,
                 Pruning = pruning ?? PruningMethod.None,
                 CalibrationData = calibrationData,

@@ -30,6 +30,7 @@ internal sealed record ModelItemSettings
     public bool? PerChannel { get; init; }
     public bool? Symmetric { get; init; }
     public int? BlockSize { get; init; }
+    public int? AccuracyLevel { get; init; }
     public double Sparsity { get; init; }
     public PruningMethod Pruning { get; init; }
     public string? CalibrationData { get; init; }
@@ -61,6 +62,7 @@ internal sealed record ModelItemSettings
         Line(text, "PerChannel", Bool(PerChannel));
         Line(text, "Symmetric", Bool(Symmetric));
         Line(text, "BlockSize", BlockSize?.ToString(CultureInfo.InvariantCulture));
+        Line(text, "AccuracyLevel", AccuracyLevel?.ToString(CultureInfo.InvariantCulture));
         Line(text, "Sparsity", Sparsity.ToString("R", CultureInfo.InvariantCulture));
         Line(text, "Pruning", Spell(Pruning));
         Line(text, "CalibrationData", CalibrationData);

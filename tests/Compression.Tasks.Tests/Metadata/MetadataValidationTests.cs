@@ -66,6 +66,7 @@ public sealed class MetadataValidationTests
     [DataRow("Int8", "Mode", "Full", "Use Mode=\"Dynamic\" or \"WeightOnly\" or \"Static\"")]
     [DataRow("None", "Mode", "WeightOnly", "Mode=\"WeightOnly\" needs a Quantize type")]
     [DataRow("Int8", "BlockSize", "64", "BlockSize=\"64\" applies to 4-bit quantization only")]
+    [DataRow("Float16", "AccuracyLevel", "1", "AccuracyLevel=\"1\" applies to 4-bit quantization only")]
     [DataRow("BFloat16", "PerChannel", "true", "PerChannel applies to integer quantization only")]
     [DataRow("None", "Symmetric", "false", "Symmetric applies to integer quantization only")]
     [DataRow("Int8", "AutoFallback", "true", "AutoFallback=\"true\" needs a Tolerance")]
@@ -137,11 +138,13 @@ public sealed class MetadataValidationTests
     [DataRow("Tolerance", "NaN", "a number of 0 or more")]
     [DataRow("BlockSize", "48", "a power of two from 16 to 4096")]
     [DataRow("BlockSize", "8", "a power of two from 16 to 4096")]
+    [DataRow("AccuracyLevel", "5", "an integer from 0 to 4")]
+    [DataRow("AccuracyLevel", "fast", "an integer from 0 to 4")]
     [DataRow("TargetOpset", "seventeen", "a positive ONNX opset version")]
     public void Out_of_range_number_is_CMP2006(string metadata, string value, string expected)
     {
-        // BlockSize is only valid with 4-bit; Tolerance only with validation (on by default).
-        string quantize = metadata == "BlockSize" ? "Int4" : "Int8";
+        // BlockSize and AccuracyLevel are only valid with 4-bit; Tolerance only with validation (on by default).
+        string quantize = metadata is "BlockSize" or "AccuracyLevel" ? "Int4" : "Int8";
         AssertSingleError("CMP2006", [Model, metadata + "=\"" + value + "\"", expected], SanityCheckHarness.Item(Model, ("Quantize", quantize), (metadata, value)));
     }
 
