@@ -23,8 +23,13 @@ internal static class GeneratorHarness
 
     public static string ManifestText(string fileName) => File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "manifests", fileName));
 
-    /// <summary>The source folder of this file (where Snapshots/ lives), known at compile time.</summary>
-    public static string SourceDirectory([CallerFilePath] string path = "") => Path.GetDirectoryName(path)!;
+    /// <summary>
+    /// The test project's source folder (where Snapshots/ lives), recorded by the project file. Not
+    /// [CallerFilePath]: CI builds map source paths to "/_/" (ContinuousIntegrationBuild).
+    /// </summary>
+    public static string SourceDirectory() => typeof(GeneratorHarness).Assembly
+        .GetCustomAttributes<System.Reflection.AssemblyMetadataAttribute>()
+        .Single(attribute => attribute.Key == "TestSourceDirectory").Value!;
 
     /// <summary>An additional file; a null text stands for one the compiler cannot read.</summary>
     public static AdditionalText Manifest(string path, string? text) => new InMemoryText(path, text);
