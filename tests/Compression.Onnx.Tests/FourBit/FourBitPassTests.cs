@@ -34,7 +34,7 @@ public sealed class FourBitPassTests
         float[] expected = MatMulNBitsOrtTests.RunModel(reference, temp.File("ref.onnx"), input);
         float[] actual = MatMulNBitsOrtTests.RunModel(model, temp.File("q.onnx"), input);
         CollectionAssert.AreEqual(expected, actual);
-        OnnxChecker.AssertValid(temp.File("q.onnx"));
+        Validation.OnnxChecker.AssertValid(temp.File("q.onnx"));
         var error = Kernels.ErrorMetrics.Compare(OnnxRunner.Run(Save(original, temp.File("o.onnx")), input)[0], actual);
         Assert.IsGreaterThan(0.99, error.CosineSimilarity);
     }
@@ -92,7 +92,7 @@ public sealed class FourBitPassTests
         float[] expected = OnnxRunner.Run(Save(original, temp.File("o.onnx")), input)[0];
         float[] actual = MatMulNBitsOrtTests.RunModel(model.Proto, temp.File("q.onnx"), input);
         Assert.IsGreaterThan(0.999, Kernels.ErrorMetrics.Compare(expected, actual).CosineSimilarity);
-        OnnxChecker.AssertValid(temp.File("q.onnx"));
+        Validation.OnnxChecker.AssertValid(temp.File("q.onnx"));
     }
 
     [TestMethod]

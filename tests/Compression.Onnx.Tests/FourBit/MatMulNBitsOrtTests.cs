@@ -112,7 +112,7 @@ public sealed class MatMulNBitsOrtTests
         float[] expected = RunModel(reference, temp.File("ref.onnx"), inputs);
         float[] actual = RunModel(model, temp.File("q.onnx"), inputs);
         FourBitModels.AssertClose(expected, actual, 1e-5f, "Gemm");
-        OnnxChecker.AssertValid(temp.File("q.onnx"));
+        Validation.OnnxChecker.AssertValid(temp.File("q.onnx"));
     }
 
     [TestMethod]

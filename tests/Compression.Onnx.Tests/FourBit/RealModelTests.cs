@@ -46,7 +46,7 @@ public sealed class RealModelTests
         Assert.IsLessThan(0.5, ratio, "204 small weights stay in float; UInt4 -> uint8 adds a zero point per channel");
         Assert.IsGreaterThanOrEqualTo(0.95 * count, (double)agree);
         Assert.IsLessThan(0.1, max);
-        OnnxChecker.AssertValid(path);
+        Validation.OnnxChecker.AssertValid(path);
     }
 
     [TestMethod]
@@ -70,7 +70,7 @@ public sealed class RealModelTests
         Assert.IsLessThan(0.40, ratio);
         Assert.IsLessThan(0.05, mean);
         Assert.IsGreaterThanOrEqualTo(0.95 * expected.Length, (double)agree);
-        OnnxChecker.AssertValid(path);
+        Validation.OnnxChecker.AssertValid(path);
     }
 
     private static float[] Probabilities(Microsoft.ML.OnnxRuntime.InferenceSession session, float[] image)
