@@ -19,4 +19,16 @@ internal static class Requirement
 
         Console.WriteLine("NOTE: " + message);
     }
+
+    /// <summary>True when <paramref name="available"/>; otherwise reports <paramref name="what"/> as missing
+    /// (a failure under CI=true, a note elsewhere) and returns false so the test can return.</summary>
+    public static bool Require(bool available, string what)
+    {
+        if (!available)
+        {
+            Missing(what, "see README, Testing");
+        }
+
+        return available;
+    }
 }

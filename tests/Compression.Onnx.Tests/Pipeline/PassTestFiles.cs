@@ -26,16 +26,4 @@ internal static class PassTestFiles
         Directory.CreateDirectory(dir);
         return dir;
     }
-
-    /// <summary>True when the CI rule applies: missing optional tools fail the test instead of passing with a note.</summary>
-    public static bool IsCi => string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase);
-
-    /// <summary>A test whose prerequisite is missing passes with a note, except on CI where it fails.</summary>
-    public static bool Require(bool available, string what)
-    {
-        if (available) return true;
-        if (IsCi) Assert.Fail($"{what} is required when CI=true.");
-        Console.WriteLine($"Skipped: {what} is not installed.");
-        return false;
-    }
 }

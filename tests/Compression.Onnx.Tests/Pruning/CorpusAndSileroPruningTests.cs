@@ -13,22 +13,6 @@ public sealed class CorpusAndSileroPruningTests
 {
     private const string Corpus = "/usr/share/libonnx-testdata/data/pytorch-converted";
 
-    private static bool RequireOrSkip(bool available, string what)
-    {
-        if (available)
-        {
-            return true;
-        }
-
-        if (Environment.GetEnvironmentVariable("CI") == "true")
-        {
-            Assert.Fail(what + " is missing on CI.");
-        }
-
-        Console.WriteLine(what + " is not installed; nothing checked.");
-        return false;
-    }
-
     /// <summary>
     /// Every pytorch-converted corpus model, pruned by magnitude (sparse storage) and by channels where it has
     /// prunable channels, still loads and runs in ONNX Runtime on its own test inputs and passes onnx.checker.
@@ -36,7 +20,7 @@ public sealed class CorpusAndSileroPruningTests
     [TestMethod]
     public void PrunedCorpusModelsRunAndPassTheChecker()
     {
-        if (!RequireOrSkip(Directory.Exists(Corpus), "libonnx-testdata") || !RequireOrSkip(Validation.OnnxChecker.IsAvailable, "python3-onnx"))
+        if (!Compression.Onnx.Tests.Corpus.Requirement.Require(Directory.Exists(Corpus), "libonnx-testdata") || !Compression.Onnx.Tests.Corpus.Requirement.Require(Validation.OnnxChecker.IsAvailable, "python3-onnx"))
         {
             return;
         }
@@ -216,7 +200,7 @@ public sealed class PrunedRealModelsCheckerTests
     [TestMethod]
     public void PrunedRealModelsPassTheChecker()
     {
-        if (!Compression.Onnx.Tests.Pipeline.PassTestFiles.Require(Validation.OnnxChecker.IsAvailable, "python3-onnx (onnx.checker)"))
+        if (!Compression.Onnx.Tests.Corpus.Requirement.Require(Validation.OnnxChecker.IsAvailable, "python3-onnx (onnx.checker)"))
         {
             return;
         }

@@ -30,8 +30,8 @@ public sealed class CorpusTests
     [DynamicData(nameof(Settings))]
     public void Every_quantizable_corpus_model_compresses_runs_and_matches(QuantizationType type, QuantizationMode mode)
     {
-        if (!PassTestFiles.Require(Directory.Exists(CorpusRoot), "libonnx-testdata (" + CorpusRoot + ")")) return;
-        bool checker = PassTestFiles.Require(OnnxChecker.IsAvailable, "python3-onnx (onnx.checker)");
+        if (!Corpus.Requirement.Require(Directory.Exists(CorpusRoot), "libonnx-testdata (" + CorpusRoot + ")")) return;
+        bool checker = Corpus.Requirement.Require(OnnxChecker.IsAvailable, "python3-onnx (onnx.checker)");
         string temp = PassTestFiles.NewTempDirectory();
         var failures = new List<string>();
         int tested = 0, exceptions = 0;
