@@ -16,7 +16,8 @@ Console.OutputEncoding = Encoding.UTF8;
 string audioPath = Path.Combine(AppContext.BaseDirectory, "audio", "speech.wav");
 float[] audio = WaveFile.ReadMono16Bit(audioPath, SampleRate);
 
-// ONNX Runtime warns about constants the exporter left unused in this model; keep the console for results.
+// ONNX Runtime logs a warning for every constant it folds away at load (for example each 8-bit weight it
+// turns back into a float weight once); keep the console for results.
 using var options = new Microsoft.ML.OnnxRuntime.SessionOptions { LogSeverityLevel = Microsoft.ML.OnnxRuntime.OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR };
 using var compressed = new SileroVadV5(options);
 using var original = new SileroVadV5Original(options);
