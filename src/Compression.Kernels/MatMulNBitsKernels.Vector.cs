@@ -23,7 +23,7 @@ internal static partial class MatMulNBitsKernels
         };
         for (int i = done; i < min.Length; i++)
         {
-            var (scale, zp) = FromRange(min[i], max[i], symmetric);
+            var (scale, zp) = MlasBlockRule.ScaleAndZeroPoint(min[i], max[i], symmetric);
             min[i] = scale;
             reciprocal[i] = scale != 0f ? 1f / scale : 0f;
             zeroPoint[i] = zp;
@@ -100,7 +100,7 @@ internal static partial class MatMulNBitsKernels
         };
         for (int i = done; i < row.Length; i++)
         {
-            destination[i] = (byte)QuantizeOne(row[i], reciprocal[i], (int)zeroPoint[i]);
+            destination[i] = (byte)MlasBlockRule.QuantizeLevel(row[i], reciprocal[i], (int)zeroPoint[i]);
         }
     }
 
@@ -160,7 +160,7 @@ internal static partial class MatMulNBitsKernels
     }
 
     /// <summary>
-    /// The vector form of <see cref="QuantizeOne"/>: <c>v = x * reciprocal + zp</c> (no fused multiply-add, as MLAS),
+    /// The vector form of <see cref="MlasBlockRule.QuantizeLevel"/>: <c>v = x * reciprocal + zp</c> (no fused multiply-add, as MLAS),
     /// round half away from zero as <c>trunc(v) + (v - trunc(v) &gt;= 0.5)</c> (exact; negative v clamps to 0 anyway),
     /// NaN to the zero point, clamp to [0, 15].
     /// </summary>
@@ -232,7 +232,7 @@ internal static partial class MatMulNBitsKernels
     }
 
     /// <summary>
-    /// The vector form of <see cref="QuantizeOne"/>: <c>v = x * reciprocal + zp</c> (no fused multiply-add, as MLAS),
+    /// The vector form of <see cref="MlasBlockRule.QuantizeLevel"/>: <c>v = x * reciprocal + zp</c> (no fused multiply-add, as MLAS),
     /// round half away from zero as <c>trunc(v) + (v - trunc(v) &gt;= 0.5)</c> (exact; negative v clamps to 0 anyway),
     /// NaN to the zero point, clamp to [0, 15].
     /// </summary>
@@ -304,7 +304,7 @@ internal static partial class MatMulNBitsKernels
     }
 
     /// <summary>
-    /// The vector form of <see cref="QuantizeOne"/>: <c>v = x * reciprocal + zp</c> (no fused multiply-add, as MLAS),
+    /// The vector form of <see cref="MlasBlockRule.QuantizeLevel"/>: <c>v = x * reciprocal + zp</c> (no fused multiply-add, as MLAS),
     /// round half away from zero as <c>trunc(v) + (v - trunc(v) &gt;= 0.5)</c> (exact; negative v clamps to 0 anyway),
     /// NaN to the zero point, clamp to [0, 15].
     /// </summary>

@@ -305,67 +305,8 @@ internal static unsafe partial class MatMulNBitsKernels
     /// <summary>MLAS <c>range2scale</c>/<c>range2scalezp</c> on the block's range shrunk by <paramref name="ratio"/>.</summary>
     internal static (float Scale, int ZeroPoint) Parameters(ReadOnlySpan<float> values, bool symmetric, float ratio)
     {
-        var (min, max) = Range(values);
-        return FromRange(min * ratio, max * ratio, symmetric);
-    }
-
-    /// <summary>MLAS's block range: scanned with `&lt;`/`&gt;` from +/-FLT_MAX, so NaN never enters it.</summary>
-    internal static (float Min, float Max) Range(ReadOnlySpan<float> values)
-    {
-        float min = float.MaxValue;
-        float max = -float.MaxValue;
-        foreach (float v in values)
-        {
-            if (v < min)
-            {
-                min = v;
-            }
-
-            if (v > max)
-            {
-                max = v;
-            }
-        }
-
-        return (min, max);
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static (float Scale, int ZeroPoint) FromRange(float min, float max, bool symmetric)
-    {
-        if (symmetric)
-        {
-            float m = Math.Abs(max) > Math.Abs(min) ? max : min;
-            return (m / -8f, 8);
-        }
-
-        // std::min(min, 0.0f) / std::max(max, 0.0f) exactly, including which zero survives.
-        min = 0f < min ? 0f : min;
-        max = max < 0f ? 0f : max;
-        float scale = (max - min) / 15f;
-        float zeroPoint = min;
-        if (scale != 0f)
-        {
-            zeroPoint = 0f - (min / scale);
-        }
-
-        int zp = zeroPoint < 0f ? 0 : zeroPoint > 15f ? 15 : (int)MathF.Round(zeroPoint, MidpointRounding.AwayFromZero);
-        return (scale, zp);
-    }
-
-    /// <summary>One element, as MLAS: <c>clamp(roundf(x * reciprocal + zp), 0, 15)</c>; NaN goes to the zero point.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static int QuantizeOne(float x, float reciprocal, int zeroPoint)
-    {
-        float v = x * reciprocal;
-        v += zeroPoint;
-        if (float.IsNaN(v))
-        {
-            return zeroPoint;
-        }
-
-        v = MathF.Round(v, MidpointRounding.AwayFromZero);
-        return (int)Math.Clamp(v, 0f, 15f);
+        var (min, max) = MlasBlockRule.Range(values);
+        return MlasBlockRule.ScaleAndZeroPoint(min * ratio, max * ratio, symmetric);
     }
 
     internal static void QuantizeBlock(ReadOnlySpan<float> values, float scale, int zeroPoint, Span<byte> target)
@@ -373,7 +314,7 @@ internal static unsafe partial class MatMulNBitsKernels
         float reciprocal = scale != 0f ? 1f / scale : 0f;
         for (int r = 0; r < values.Length; r++)
         {
-            target[r >> 1] |= (byte)(QuantizeOne(values[r], reciprocal, zeroPoint) << ((r & 1) << 2));
+            target[r >> 1] |= (byte)(MlasBlockRule.QuantizeLevel(values[r], reciprocal, zeroPoint) << ((r & 1) << 2));
         }
     }
 
@@ -384,13 +325,13 @@ internal static unsafe partial class MatMulNBitsKernels
     /// </summary>
     internal static (float Scale, int ZeroPoint) SearchParameters(ReadOnlySpan<float> values, bool symmetric, KernelIsa isa = KernelIsa.Scalar)
     {
-        var (min, max) = Range(values);
-        var best = FromRange(min, max, symmetric);
+        var (min, max) = MlasBlockRule.Range(values);
+        var best = MlasBlockRule.ScaleAndZeroPoint(min, max, symmetric);
         double bestError = BlockError(values, best.Scale, best.ZeroPoint, isa);
         for (int c = 1; c < ClipCandidates && bestError > 0; c++)
         {
             float ratio = 1f - (0.02f * c);
-            var candidate = FromRange(min * ratio, max * ratio, symmetric);
+            var candidate = MlasBlockRule.ScaleAndZeroPoint(min * ratio, max * ratio, symmetric);
             double error = BlockError(values, candidate.Scale, candidate.ZeroPoint, isa);
             if (error < bestError)
             {
@@ -467,7 +408,7 @@ internal static unsafe partial class MatMulNBitsKernels
                 continue;
             }
 
-            int level = QuantizeOne(v, reciprocal, zeroPoint) - zeroPoint;
+            int level = MlasBlockRule.QuantizeLevel(v, reciprocal, zeroPoint) - zeroPoint;
             numerator += (double)v * level;
             denominator += (double)level * level;
         }
@@ -513,7 +454,7 @@ internal static unsafe partial class MatMulNBitsKernels
                 continue;
             }
 
-            float d = ((QuantizeOne(v, reciprocal, zeroPoint) - zeroPoint) * scale) - v;
+            float d = ((MlasBlockRule.QuantizeLevel(v, reciprocal, zeroPoint) - zeroPoint) * scale) - v;
             lanes[i & 7] += d * d;
         }
 

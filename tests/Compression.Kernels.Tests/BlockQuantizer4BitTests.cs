@@ -107,7 +107,7 @@ public sealed class BlockQuantizer4BitTests
         // Range [-7, 8]: scale 1, zero point 7, so x = -6.5, -5.5, ... give v = 0.5, 1.5, ... exactly.
         float[] column = Enumerable.Range(0, 32).Select(i => -7f + (i * 0.5f)).ToArray();
         column[31] = 8f;
-        Assert.AreEqual(1f, MatMulNBitsKernels.FromRange(-7f, 8f, symmetric: false).Scale);
+        Assert.AreEqual(1f, MlasBlockRule.ScaleAndZeroPoint(-7f, 8f, symmetric: false).Scale);
         foreach (KernelIsa isa in KernelIsaSelector.Supported)
         {
             // 64 identical columns so every vector width runs its main loop.

@@ -1,3 +1,4 @@
+using Compression.Kernels;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
@@ -29,8 +30,8 @@ internal static class NibbleBlocks
     /// <returns>The block's scale and zero point.</returns>
     public static (float Scale, int ZeroPoint) Quantize(ReadOnlySpan<float> values, bool symmetric, bool search, Span<float> scratch, Span<byte> target)
     {
-        (float min, float max) = Range(values);
-        var best = FromRange(min, max, symmetric);
+        (float min, float max) = MlasBlockRule.Range(values);
+        var best = MlasBlockRule.ScaleAndZeroPoint(min, max, symmetric);
         if (search)
         {
             best = Search(values, min, max, symmetric, best, scratch);
@@ -58,7 +59,7 @@ internal static class NibbleBlocks
     }
 
     /// <summary>
-    /// <see cref="QuantizeOne"/> for every value, 8 at a time: the same two float roundings (<c>x * reciprocal</c>,
+    /// <see cref="MlasBlockRule.QuantizeLevel"/> for every value, 8 at a time: the same two float roundings (<c>x * reciprocal</c>,
     /// then <c>+ zp</c>), and round-half-away-from-zero done exactly as truncation plus one when the fraction is at
     /// least one half (negative values clamp to 0 either way); NaN goes to the zero point.
     /// </summary>
@@ -86,67 +87,8 @@ internal static class NibbleBlocks
 
         for (; i < values.Length; i++)
         {
-            levels[i] = QuantizeOne(values[i], reciprocal, zeroPoint);
+            levels[i] = MlasBlockRule.QuantizeLevel(values[i], reciprocal, zeroPoint);
         }
-    }
-
-    /// <summary>MLAS's block range: NaN never enters it (comparisons from +/-FLT_MAX).</summary>
-    internal static (float Min, float Max) Range(ReadOnlySpan<float> values)
-    {
-        float min = float.MaxValue;
-        float max = -float.MaxValue;
-        foreach (float v in values)
-        {
-            if (v < min)
-            {
-                min = v;
-            }
-
-            if (v > max)
-            {
-                max = v;
-            }
-        }
-
-        return (min, max);
-    }
-
-    /// <summary>MLAS <c>range2scale</c> (symmetric: <c>m / -8</c>, zp 8) and <c>range2scalezp</c> (asymmetric, range widened to 0).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static (float Scale, int ZeroPoint) FromRange(float min, float max, bool symmetric)
-    {
-        if (symmetric)
-        {
-            float m = Math.Abs(max) > Math.Abs(min) ? max : min;
-            return (m / -8f, 8);
-        }
-
-        min = Math.Min(min, 0f);
-        max = Math.Max(max, 0f);
-        float scale = (max - min) / 15f;
-        float zeroPoint = min;
-        if (scale != 0f)
-        {
-            zeroPoint = 0f - (min / scale);
-        }
-
-        int zp = zeroPoint < 0f ? 0 : zeroPoint > 15f ? 15 : (int)MathF.Round(zeroPoint, MidpointRounding.AwayFromZero);
-        return (scale, zp);
-    }
-
-    /// <summary>MLAS rounding: <c>clamp(round_half_away(x * reciprocal + zp), 0, 15)</c>; NaN goes to the zero point.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static int QuantizeOne(float x, float reciprocal, int zeroPoint)
-    {
-        float v = x * reciprocal;
-        v += zeroPoint;
-        if (float.IsNaN(v))
-        {
-            return zeroPoint;
-        }
-
-        v = MathF.Round(v, MidpointRounding.AwayFromZero);
-        return (int)Math.Clamp(v, 0f, 15f);
     }
 
     /// <summary>
@@ -243,7 +185,7 @@ internal static class NibbleBlocks
     private static (float Scale, int ZeroPoint) Clipped(float min, float max, int candidate, bool symmetric)
     {
         float ratio = 1f - (0.02f * candidate);
-        return FromRange(min * ratio, max * ratio, symmetric);
+        return MlasBlockRule.ScaleAndZeroPoint(min * ratio, max * ratio, symmetric);
     }
 
     /// <summary>Least-squares scale refits tried after the grid (as the kernel's <c>ClipSearch</c>).</summary>
@@ -298,7 +240,7 @@ internal static class NibbleBlocks
         {
             foreach (float v in block)
             {
-                int level = QuantizeOne(v, reciprocal, zeroPoint) - zeroPoint;
+                int level = MlasBlockRule.QuantizeLevel(v, reciprocal, zeroPoint) - zeroPoint;
                 numerator += (double)v * level;
                 denominator += (double)level * level;
             }
@@ -336,7 +278,7 @@ internal static class NibbleBlocks
         float total = 0f;
         foreach (float v in block)
         {
-            float d = ((QuantizeOne(v, reciprocal, zeroPoint) - zeroPoint) * scale) - v;
+            float d = ((MlasBlockRule.QuantizeLevel(v, reciprocal, zeroPoint) - zeroPoint) * scale) - v;
             total += d * d;
         }
 

@@ -172,7 +172,7 @@ public sealed class MatMulNBitsLayoutTests
             NibbleBlocks.Levels(values, reciprocal, zeroPoint, levels);
             for (int i = 0; i < values.Length; i++)
             {
-                Assert.AreEqual(NibbleBlocks.QuantizeOne(values[i], reciprocal, zeroPoint), (int)levels[i], $"x = {values[i]:R}, reciprocal {reciprocal}, zp {zeroPoint}");
+                Assert.AreEqual(Compression.Kernels.MlasBlockRule.QuantizeLevel(values[i], reciprocal, zeroPoint), (int)levels[i], $"x = {values[i]:R}, reciprocal {reciprocal}, zp {zeroPoint}");
             }
         }
     }
