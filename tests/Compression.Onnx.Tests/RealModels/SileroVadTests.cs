@@ -58,8 +58,7 @@ public sealed class SileroVadTests
     [DataRow(QuantizationType.BFloat16, QuantizationMode.WeightOnly)]
     public void Compressed_model_passes_the_onnx_checker(QuantizationType type, QuantizationMode mode)
     {
-        if (!Corpus.Requirement.Require(OnnxChecker.IsAvailable, "python3-onnx (onnx.checker)")) return;
         var (path, _) = CompressedModelCache.Get(PassTestFiles.VadModel, new CompressionSettings { Quantize = type, Mode = mode });
-        Assert.IsNull(OnnxChecker.Check(path));
+        OnnxChecker.AssertValid(path);
     }
 }
