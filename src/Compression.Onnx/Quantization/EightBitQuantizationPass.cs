@@ -48,16 +48,10 @@ internal sealed class EightBitQuantizationPass : ICompressionPass
         int weightOnly = WeightOnlyQuantizer.Run(index, settings, converted, cancellationToken);
         if (converted.Count + weightOnly == 0)
         {
-            throw new CompressionException(
-                DiagnosticCodes.NothingToCompress,
-                string.Create(CultureInfo.InvariantCulture, $"Quantize={settings.Quantize} found no float weight of at least {settings.EffectiveMinimumWeightElements} elements to quantize."),
-                context.SourcePath,
-                "The model has no float32 weights, or all of them are small, excluded or normalisation statistics. Remove Quantize, lower MinimumWeightElements, or check ExcludeNodes/ExcludeOps.");
+            throw WeightSelection.NothingSelected(context, "quantize");
         }
 
-        long namesSaved = ValueNameCompactor.Compact(context.Model.Proto);
-        context.Metadata["compression.value_names"] = "compacted";
-        context.Notes.Add(string.Create(CultureInfo.InvariantCulture, $"internal value names shortened ({namesSaved} bytes); inputs, outputs and node names unchanged"));
+        ValueNameCompactor.Compact(context);
         string type = settings.Quantize.ToString();
         string mode = settings.EffectiveMode == QuantizationMode.Dynamic ? "dynamic" : "weight-only";
         string granularity = settings.PerChannel ? "per-channel" : "per-tensor";

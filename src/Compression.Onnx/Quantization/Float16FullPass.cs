@@ -57,7 +57,7 @@ internal sealed partial class Float16FullPass : ICompressionPass
             File.Delete(probe);
         }
 
-        ValueNameCompactor.Compact(proto);
+        ValueNameCompactor.Compact(context);
         string kept = blocked.Count == 0 ? "none" : string.Join(", ", blocked);
         context.Summary.Add(string.Create(CultureInfo.InvariantCulture, $"Float16 full (float32 kept for: {kept}{(folded > 0 ? $"; {folded} BatchNormalization folded" : string.Empty)})"));
         context.Metadata["compression.float32_ops"] = kept;

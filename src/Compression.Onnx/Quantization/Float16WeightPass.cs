@@ -67,16 +67,10 @@ internal sealed class Float16WeightPass : ICompressionPass
 
         if (count == 0)
         {
-            throw new CompressionException(
-                DiagnosticCodes.NothingToCompress,
-                string.Create(CultureInfo.InvariantCulture, $"Quantize={settings.Quantize} found no float32 weight of at least {settings.EffectiveMinimumWeightElements} elements to convert."),
-                context.SourcePath,
-                "The model has no float32 weights, or all of them are small, excluded or normalisation statistics. Remove Quantize, lower MinimumWeightElements, or check ExcludeNodes/ExcludeOps.");
+            throw WeightSelection.NothingSelected(context, "convert");
         }
 
-        long namesSaved = ValueNameCompactor.Compact(context.Model.Proto);
-        context.Metadata["compression.value_names"] = "compacted";
-        context.Notes.Add(string.Create(CultureInfo.InvariantCulture, $"internal value names shortened ({namesSaved} bytes); inputs, outputs and node names unchanged"));
+        ValueNameCompactor.Compact(context);
         string foldNote = folded > 0 ? string.Create(CultureInfo.InvariantCulture, $", {folded} BatchNormalization folded") : string.Empty;
         context.Summary.Add(string.Create(CultureInfo.InvariantCulture, $"{settings.Quantize} weight-only ({count} weights stored in 16 bits{foldNote})"));
         context.Metadata["compression.batchnorm_folded"] = folded.ToString(CultureInfo.InvariantCulture);

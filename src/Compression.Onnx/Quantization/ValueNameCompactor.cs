@@ -12,6 +12,14 @@ namespace Compression.Onnx.Quantization;
 /// </summary>
 internal static class ValueNameCompactor
 {
+    /// <summary>Renames the values of the context's model and records it in the report (metadata and a note).</summary>
+    public static void Compact(Pipeline.CompressionContext context)
+    {
+        long saved = Compact(context.Model.Proto);
+        context.Metadata["compression.value_names"] = "compacted";
+        context.Notes.Add(string.Create(CultureInfo.InvariantCulture, $"internal value names shortened ({saved} bytes); inputs, outputs and node names unchanged"));
+    }
+
     /// <summary>Renames; returns the bytes of name text saved.</summary>
     public static long Compact(ModelProto model)
     {

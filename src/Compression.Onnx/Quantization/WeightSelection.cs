@@ -1,3 +1,4 @@
+using System.Globalization;
 using Onnx;
 
 namespace Compression.Onnx.Quantization;
@@ -9,6 +10,13 @@ namespace Compression.Onnx.Quantization;
 /// </summary>
 internal static class WeightSelection
 {
+    /// <summary>CMP4002: the settings selected no weight; <paramref name="action"/> is what the pass would have done ("quantize", "convert").</summary>
+    public static CompressionException NothingSelected(Pipeline.CompressionContext context, string action) => new(
+        DiagnosticCodes.NothingToCompress,
+        string.Create(CultureInfo.InvariantCulture, $"Quantize={context.Settings.Quantize} found no float32 weight of at least {context.Settings.EffectiveMinimumWeightElements} elements to {action}."),
+        context.SourcePath,
+        "The model has no float32 weights, or all of them are small, excluded or normalisation statistics. Remove Quantize, lower MinimumWeightElements, or check ExcludeNodes/ExcludeOps.");
+
     /// <summary>(op type, input index) pairs that hold statistics or parameters rather than weights.</summary>
     private static readonly HashSet<(string Op, int Input)> NotWeights =
     [
