@@ -23,8 +23,8 @@ public sealed record CompressionSettings
     public bool? Symmetric { get; init; }
 
     /// <summary>
-    /// The range of signed 8-bit weights feeding integer ops: <see cref="WeightRange.Portable"/> (7-bit, exact on every
-    /// CPU) by default, <see cref="WeightRange.Full"/> for fleets whose CPUs all accumulate int8 products in 32 bits.
+    /// The range of signed 8-bit weights feeding integer MatMul ops: <see cref="WeightRange.Portable"/> (7-bit, exact on
+    /// every CPU) by default, <see cref="WeightRange.Full"/> for fleets whose CPUs all accumulate int8 products in 32 bits.
     /// </summary>
     public WeightRange WeightRange { get; init; }
 
