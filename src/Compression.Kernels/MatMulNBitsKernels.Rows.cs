@@ -119,5 +119,4 @@ internal static partial class MatMulNBitsKernels
             destination[i] = (byte)(low[i] | (high[i] << 4));
         }
     }
-
 }

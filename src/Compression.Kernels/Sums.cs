@@ -90,5 +90,4 @@ internal static partial class Sums
         sums.Count = reference.Length;
         return sums;
     }
-
 }

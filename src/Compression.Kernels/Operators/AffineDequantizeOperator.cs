@@ -11,5 +11,4 @@ internal readonly partial struct AffineDequantizeOperator(float scale, int zeroP
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public float Invoke(int q) => AffineKernels.DequantizeOne(q, _scale, _zeroPoint);
-
 }

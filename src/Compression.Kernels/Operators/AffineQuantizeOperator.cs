@@ -13,5 +13,4 @@ internal readonly partial struct AffineQuantizeOperator(float scale, int zeroPoi
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public int Invoke(float x) => AffineKernels.QuantizeOne(x, _scale, (int)_zeroPoint, (int)_lo, (int)_hi);
-
 }

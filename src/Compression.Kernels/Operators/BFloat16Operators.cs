@@ -19,7 +19,6 @@ internal readonly partial struct BFloat16Operator : IFloatToBits16Operator
 
         return (ushort)((bits + 0x7FFFu + ((bits >> 16) & 1)) >> 16);
     }
-
 }
 
 /// <summary>float to bfloat16 bits, clamped to the finite range first (NaN stays NaN).</summary>
@@ -27,7 +26,6 @@ internal readonly partial struct BFloat16SaturatingOperator : IFloatToBits16Oper
 {
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public ushort Invoke(float x) => default(BFloat16Operator).Invoke(Math.Clamp(x, -FloatConverter.BFloat16MaxValue, FloatConverter.BFloat16MaxValue));
-
 }
 
 /// <summary>bfloat16 bits to float (exact: the bits are the float's top half).</summary>
@@ -35,5 +33,4 @@ internal readonly partial struct BFloat16ToSingleOperator : IBits16ToFloatOperat
 {
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public float Invoke(ushort bits) => BitConverter.UInt32BitsToSingle((uint)bits << 16);
-
 }
