@@ -38,6 +38,9 @@ internal sealed class ModelConversion
     /// <summary>Constants the adapters added, by name.</summary>
     public Dictionary<string, TensorProto> Added { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>Nodes an adapter gave another operator type (Upsample -> Resize), with the type they had.</summary>
+    public Dictionary<NodeProto, string> ReplacedOperators { get; } = new(ReferenceEqualityComparer.Instance);
+
     /// <summary>Nodes rewritten per operator type, for the report.</summary>
     public SortedDictionary<string, int> Adapted { get; } = new(StringComparer.Ordinal);
 

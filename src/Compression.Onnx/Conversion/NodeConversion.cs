@@ -39,6 +39,9 @@ internal sealed class NodeConversion
     /// <summary>Nodes an adapter needs right after <see cref="Node"/> (in execution order).</summary>
     public List<NodeProto> NodesAfter { get; } = [];
 
+    /// <summary>The operator type the node had before an adapter replaced it (Upsample for a Resize made from one), else its type.</summary>
+    public string OriginalOpType => _model.ReplacedOperators.GetValueOrDefault(Node, Node.OpType);
+
     /// <summary>The opset the whole model is converted to.</summary>
     public int TargetOpset => _model.TargetOpset;
 

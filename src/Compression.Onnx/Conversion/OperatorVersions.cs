@@ -15,6 +15,13 @@ internal static class OperatorVersions
 
     private static readonly Dictionary<string, int[]> Table = Load();
 
+    /// <summary>Schemas ONNX Runtime 1.31.1 knows but has no CPU kernel for, found by running the ONNX corpus converted to
+    /// opset 26 (RoiAlign-22: "Could not find an implementation").</summary>
+    private static readonly Dictionary<string, int> MissingKernels = new(StringComparer.Ordinal) { ["RoiAlign"] = 22 };
+
+    /// <summary>The schema version from which ONNX Runtime's CPU provider has no kernel for <paramref name="opType"/>, if any.</summary>
+    public static int? KernelMissingFrom(string opType) => MissingKernels.TryGetValue(opType, out int v) ? v : null;
+
     /// <summary>The opsets at which <paramref name="opType"/>'s schema changed, ascending; empty for an operator the table does not know.</summary>
     public static IReadOnlyList<int> Changes(string opType) => Table.TryGetValue(opType, out int[]? v) ? v : [];
 

@@ -34,12 +34,6 @@ public static class OpsetConverter
                 filePath, string.Create(CultureInfo.InvariantCulture, $"Choose a TargetOpset from {oldest} to {newest}."));
         }
 
-        if (source < 6)
-        {
-            throw new CompressionException(DiagnosticCodes.TargetOpsetOutOfRange, string.Create(CultureInfo.InvariantCulture, $"The model is at opset {source}; conversion starts from opset 6 (operators before it used experimental attributes such as consumed_inputs)."),
-                filePath, "Re-export the model with a current exporter.");
-        }
-
         var conversion = new ModelConversion(model, source, targetOpset, filePath);
         if (source != targetOpset)
         {
@@ -92,6 +86,11 @@ public static class OpsetConverter
         bool changed = false;
         int current = conversion.SourceOpset, target = conversion.TargetOpset;
         if (!OperatorVersions.IsKnown(node.OpType)) throw NotInTarget(conversion, node, "ONNX Runtime 1.31 knows no such ONNX operator");
+        if (OperatorVersions.KernelMissingFrom(node.OpType) is int missing && target >= missing && OperatorVersions.SchemaAt(node.OpType, target) >= missing)
+        {
+            throw NotInTarget(conversion, node, string.Create(CultureInfo.InvariantCulture, $"ONNX Runtime 1.31 has no CPU kernel for {node.OpType}-{OperatorVersions.SchemaAt(node.OpType, target)}, so choose a target below {missing}"));
+        }
+
         while (true)
         {
             bool up = target > current;
@@ -110,7 +109,9 @@ public static class OpsetConverter
 
             if (adapt is not null)
             {
+                string typeBefore = node.OpType;
                 adapt(step);
+                if (node.OpType != typeBefore) conversion.ReplacedOperators[node] = typeBefore;
                 changed = true;
             }
 

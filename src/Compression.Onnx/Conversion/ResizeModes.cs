@@ -16,7 +16,10 @@ internal static class ResizeModes
         string mode = c.StringAttribute("mode") ?? "nearest";
         if (mode == "nearest")
         {
-            float[] scales = c.ConstantInput(1) is { } t ? Tensors.TensorData.ReadFloats(t) : throw c.Refuse("nearest rounding depends on whether each axis is up- or downsampled, and its scales are computed at run time");
+            // Upsample's scales are at least 1 by its specification, so a Resize made from one always truncates.
+            float[] scales = c.ConstantInput(1) is { } t ? Tensors.TensorData.ReadFloats(t)
+                : c.OriginalOpType == "Upsample" ? [1f]
+                : throw c.Refuse("nearest rounding depends on whether each axis is up- or downsampled, and its scales are computed at run time");
             string rounding = scales.All(s => s >= 1) ? "floor" : scales.All(s => s <= 1) ? "ceil" : throw c.Refuse("it upsamples some axes and downsamples others, which Resize-11 cannot round the same way");
             c.SetAttribute(StringAttribute("nearest_mode", rounding));
         }
