@@ -89,6 +89,7 @@ internal static class AdapterTable
             c =>
             {
                 if (c.Input(2).Length > 0) throw c.Refuse("the older schema has no training_mode input");
+                if (c.Node.Output.Count > 1 && c.Node.Output[1].Length > 0) throw c.Refuse("its mask output is read, and ONNX Runtime computes the older schema's mask differently at inference");
                 ScalarInputToFloat(c, "ratio", 1);
                 c.TakeAttribute("seed");
             }));
