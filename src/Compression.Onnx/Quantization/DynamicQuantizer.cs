@@ -17,17 +17,21 @@ internal sealed class DynamicQuantizer
     private readonly IntegerMatMulForm _form;
     private readonly bool _signed;
     private readonly bool _symmetric;
+
+    // Signed weights of integer ops in 7 bits unless WeightRange=Full: see WeightRange.Portable and docs/cpu-portability.md.
+    private readonly bool _reduceRange;
     private readonly Dictionary<(GraphProto, string), (string Q, string Scale, string ZeroPoint)> _dynamicInputs = [];
     private readonly Dictionary<string, (QuantizedWeight Weight, string Data, string Scale, string? ZeroPoint)> _stored = new(StringComparer.Ordinal);
     private readonly Dictionary<string, QuantizedWeight> _precomputed = new(StringComparer.Ordinal);
 
-    public DynamicQuantizer(ModelGraphIndex index, CompressionSettings settings, IntegerMatMulForm form)
+    public DynamicQuantizer(ModelGraphIndex index, CompressionSettings settings)
     {
         _index = index;
         _settings = settings;
-        _form = form;
+        _form = settings.MatMulForm;
         _signed = settings.Quantize == QuantizationType.Int8;
         _symmetric = settings.EffectiveSymmetric;
+        _reduceRange = _signed && settings.WeightRange == WeightRange.Portable;
     }
 
     public int MatMulCount { get; private set; }
@@ -294,7 +298,7 @@ internal sealed class DynamicQuantizer
         }
 
         int axis = first.OpType == "Conv" ? 0 : 1;
-        return QuantizedWeight.Quantize(values, dims, _settings.PerChannel ? axis : null, _signed, _symmetric);
+        return QuantizedWeight.Quantize(values, dims, _settings.PerChannel ? axis : null, _signed, _symmetric, _reduceRange);
     }
 
     private static List<string> TrimEmpty(List<string> inputs)
