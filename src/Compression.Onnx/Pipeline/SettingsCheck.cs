@@ -46,9 +46,9 @@ internal static class SettingsCheck
                 "Use 4 (the default, fastest on CPU) or 0/1 to keep the activations in float32.");
         }
 
-        if (s.Tolerance is double t && !SettingsSchema.Tolerance.IsValid(t))
+        if (s.Tolerance is { } tolerance)
         {
-            throw Invalid(sourcePath, string.Create(CultureInfo.InvariantCulture, $"Tolerance={t} is not {SettingsSchema.Tolerance.Expected}."), "Give the largest allowed absolute output difference, for example 0.01.");
+            AccuracyBudget.Parse(tolerance, sourcePath);
         }
 
         if (s.MinimumWeightElements is < 0 || s.ValidationSampleCount < 1)

@@ -281,19 +281,22 @@ public sealed class NumberSetting : Setting
     internal override string Spell(object? value) => ((double)value!).ToString("R", CultureInfo.InvariantCulture);
 }
 
-/// <summary>A free-text setting: lists, folders, names. Always parses; its checks are rules of the binder.</summary>
+/// <summary>A free-text setting: lists, folders, names, rule texts. Checked by its own grammar, if it has one, and by rules of the binder.</summary>
 public sealed class TextSetting : Setting
 {
-    internal TextSetting(string name, SettingGroup group, SettingKind kind, string values, string defaultText, string description)
+    private readonly Func<string, SettingProblem?> _grammar;
+
+    internal TextSetting(string name, SettingGroup group, SettingKind kind, string values, string defaultText, string description, Func<string, SettingProblem?>? grammar = null)
         : base(name, group, kind, values, defaultText, description)
     {
+        _grammar = grammar ?? (_ => null);
     }
 
     internal override bool TryParse(string raw, out object? value, out SettingProblem? problem)
     {
-        value = Kind == SettingKind.List ? Split(raw) : raw;
-        problem = null;
-        return true;
+        problem = _grammar(raw);
+        value = problem is not null ? null : Kind == SettingKind.List ? Split(raw) : raw;
+        return problem is null;
     }
 
     internal override string Spell(object? value) => value is string text ? text : string.Join(";", (IEnumerable<string>)value!);

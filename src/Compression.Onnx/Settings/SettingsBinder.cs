@@ -89,8 +89,9 @@ public sealed class SettingsBinder
         settings = settings with { Mode = ResolveMode(quantize) };
         IntegerOnly(SettingsSchema.PerChannel, quantize);
         IntegerOnly(SettingsSchema.Symmetric, quantize);
-        FourBitOnly(SettingsSchema.BlockSize, quantize, fourBit);
-        FourBitOnly(SettingsSchema.AccuracyLevel, quantize, fourBit);
+        OnlyWith(SettingsSchema.BlockSize, quantize, fourBit, "4-bit", "Int4", "UInt4");
+        OnlyWith(SettingsSchema.AccuracyLevel, quantize, fourBit, "4-bit", "Int4", "UInt4");
+        OnlyWith(SettingsSchema.WeightRange, quantize, SettingsSchema.IsEightBit(quantize), "8-bit", "Int8", "UInt8");
         settings = ResolvePruning(settings);
         bool validate = settings.Validate;
         if (IsGiven(SettingsSchema.Tolerance) && !validate)
@@ -151,14 +152,14 @@ public sealed class SettingsBinder
         }
     }
 
-    private void FourBitOnly(Setting setting, QuantizationType quantize, bool fourBit)
+    private void OnlyWith(Setting setting, QuantizationType quantize, bool applies, string what, string signed, string unsigned)
     {
-        if (_given.TryGetValue(setting, out object? value) && !fourBit)
+        if (_given.TryGetValue(setting, out object? value) && !applies)
         {
             Contradiction(
                 setting,
-                Format("{0}=\"{1}\" applies to 4-bit quantization only, but Quantize=\"{2}\".", setting.Name, setting.Spell(value), quantize),
-                Format("Remove {0}, or use Quantize=\"Int4\" or \"UInt4\".", setting.Name));
+                Format("{0}=\"{1}\" applies to {2} quantization only, but Quantize=\"{3}\".", setting.Name, setting.Spell(value), what, quantize),
+                Format("Remove {0}, or use Quantize=\"{1}\" or \"{2}\".", setting.Name, signed, unsigned));
         }
     }
 
@@ -240,7 +241,7 @@ public sealed class SettingsBinder
     }
 
     /// <summary>
-    /// A folder in the ONNX test-data layout (<c>test_data_set_*/*.pb</c>), made absolute. Its files are inputs of the
+    /// A folder of samples (<c>test_data_set_*/*.pb</c> or <c>set_*/*.npy</c>), made absolute. Its files are inputs of the
     /// compression, so editing a sample compresses the model again.
     /// </summary>
     private (string? Folder, IReadOnlyList<string> Files) TestDataFolder(Setting setting, string raw, Func<string, SettingProblem> problem)
@@ -252,13 +253,15 @@ public sealed class SettingsBinder
             return (null, []);
         }
 
+        // Both layouts the engine reads (Calibration.SampleFolder): ONNX test data and numpy.
         string[] files = Directory.GetDirectories(folder, "test_data_set_*")
             .SelectMany(set => Directory.GetFiles(set, "*.pb"))
+            .Concat(Directory.GetDirectories(folder, "set_*").SelectMany(set => Directory.GetFiles(set, "*.npy")))
             .Order(StringComparer.Ordinal)
             .ToArray();
-        if (!files.Any(f => Path.GetFileName(f).StartsWith("input_", StringComparison.Ordinal)))
+        if (!files.Any(f => Path.GetFileName(f).StartsWith("input_", StringComparison.Ordinal) || f.EndsWith(".npy", StringComparison.Ordinal)))
         {
-            _problems.Add(problem(Format("{0} folder '{1}' has no test_data_set_*/input_*.pb files.", setting.Name, folder)));
+            _problems.Add(problem(Format("{0} folder '{1}' has no test_data_set_*/input_*.pb or set_*/*.npy files.", setting.Name, folder)));
             return (null, []);
         }
 

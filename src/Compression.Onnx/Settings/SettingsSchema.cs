@@ -73,6 +73,17 @@ public static class SettingsSchema
         Set = (s, v) => s with { AccuracyLevel = (int)v! },
     };
 
+    /// <summary><c>WeightRange</c>: the range of signed 8-bit weights feeding integer MatMul ops (docs/cpu-portability.md).</summary>
+    public static readonly ChoiceSetting<WeightRange> WeightRange = new(
+        "WeightRange", SettingGroup.Compression,
+        [("Portable", Onnx.WeightRange.Portable), ("Full", Onnx.WeightRange.Full)],
+        "`Portable`",
+        "Range of the int8 weights of integer MatMul/Gemm (`DynamicQuantizeMatMul`, `MatMulInteger`). `Portable`: 7-bit, [-64, 64] (ONNX Runtime's `reduce_range`), exact on every CPU. `Full`: [-127, 127], one more bit of weight precision, but exact only where ONNX Runtime's int8 kernels accumulate in 32 bits (AVX-512 VNNI, AVX-VNNI, AMX, arm64): on AVX2-only x86 and AVX-512 without VNNI, pairs of products saturate in int16 and outputs go wrong; the build line says when `Full` was used. `ConvInteger` weights (stored as uint8), `UInt8` and weight-only weights always use the full 8 bits: their kernels cannot overflow. See [CPU portability](cpu-portability.md). `Int8`/`UInt8` only.")
+    {
+        Get = s => s.WeightRange,
+        Set = (s, v) => s with { WeightRange = (WeightRange)v! },
+    };
+
     /// <summary><c>Sparsity</c>: fraction of weights removed by pruning.</summary>
     public static readonly NumberSetting Sparsity = new(
         "Sparsity", SettingGroup.Compression, 0, 0.99,
@@ -116,7 +127,7 @@ public static class SettingsSchema
     /// <summary><c>CalibrationData</c>: a folder of real inputs, for the settings that learn from data (<see cref="ReadsCalibrationData"/>).</summary>
     public static readonly TextSetting CalibrationData = new(
         "CalibrationData", SettingGroup.Compression, SettingKind.Folder, "folder", "none",
-        "Calibration inputs in the ONNX test-data layout: `test_data_set_*/input_*.pb` (serialized `TensorProto`), one folder per sample. Required by `Mode=Static` (CMP2005); read by `Pruning=Channel` for bias correction; ignored with a warning otherwise (CMP2011).")
+        "Calibration inputs, one folder per sample: `test_data_set_*/input_*.pb` (serialized `TensorProto`) or `set_*/INPUTNAME.npy` (numpy); read one sample at a time; bad files are CMP420x. Required by `Mode=Static` (CMP2005); read by `Pruning=Channel` for bias correction; ignored with a warning otherwise (CMP2011). When it is used, it is also the validation inputs unless `ValidationData` is given.")
     {
         Get = s => s.CalibrationDataPath,
         Set = (s, v) => s with { CalibrationDataPath = (string)v! },
@@ -165,21 +176,24 @@ public static class SettingsSchema
 
     /// <summary><c>ValidationData</c>: a folder of validation inputs.</summary>
     public static readonly TextSetting ValidationData = new(
-        "ValidationData", SettingGroup.Validation, SettingKind.Folder, "folder", "none: inputs synthesised from the model's signature",
-        "Validation inputs in the ONNX test-data layout (CMP2010 when missing or empty). Not with `Validate=false` (CMP2004).")
+        "ValidationData", SettingGroup.Validation, SettingKind.Folder, "folder", "`CalibrationData`, else inputs synthesised from the model's signature",
+        "Validation inputs in either sample layout of `CalibrationData` (CMP2010 when missing or empty, CMP420x for bad files). Not with `Validate=false` (CMP2004).")
     {
         Get = s => s.ValidationDataPath,
         Set = (s, v) => s with { ValidationDataPath = (string)v! },
     };
 
-    /// <summary><c>Tolerance</c>: the largest allowed output deviation.</summary>
-    public static readonly NumberSetting Tolerance = new(
-        "Tolerance", SettingGroup.Validation, 0, double.MaxValue,
-        "a number of 0 or more, e.g. 0.01", "number >= 0, e.g. `0.01`", "none (report only)",
-        "Largest allowed `max \\|d\\|`; above it the build fails (CMP4012), unless `AutoFallback`. Not with `Validate=false` (CMP2004).")
+    /// <summary><c>Tolerance</c>: the accuracy budget per output, in <see cref="AccuracyBudget"/>'s grammar (CMP4210 outside it).</summary>
+    public static readonly TextSetting Tolerance = new(
+        "Tolerance", SettingGroup.Validation, SettingKind.Text,
+        "`;`-separated rules `[output:]metric op bound`: `cosine>=0.995`, `top1>=0.99`, `maxabs<=0.02`, `meanabs<=0.001`, e.g. `output:maxabs<=0.02;stateN:cosine>=0.98`; or a plain number = `maxabs<=` it",
+        "none (report only)",
+        "The accuracy budget per output (metrics in docs/diagnostics.md, CMP42xx); a miss fails the build (CMP4012) naming output, metric and value; bad grammar is CMP4210; checked on synthesised integer inputs it warns (CMP4212). Not with `Validate=false` (CMP2004).",
+        raw => AccuracyBudget.TryParse(raw, out _, out string? error) ? null : new SettingProblem(
+            DiagnosticCodes.InvalidTolerance, "Tolerance", $"Tolerance=\"{raw}\" is not valid: {error}.", AccuracyBudget.GrammarHelp))
     {
         Get = s => s.Tolerance,
-        Set = (s, v) => s with { Tolerance = (double)v! },
+        Set = (s, v) => s with { Tolerance = (string)v! },
     };
 
     /// <summary><c>AutoFallback</c>: keep sensitive nodes in float until <see cref="Tolerance"/> is met.</summary>
@@ -221,7 +235,7 @@ public static class SettingsSchema
     /// <summary>Every setting, in docs order.</summary>
     public static IReadOnlyList<Setting> All { get; } =
     [
-        Quantize, Mode, PerChannel, Symmetric, BlockSize, AccuracyLevel, Sparsity, Pruning, ExcludeNodes, ExcludeOps, CalibrationData,
+        Quantize, Mode, PerChannel, Symmetric, BlockSize, AccuracyLevel, WeightRange, Sparsity, Pruning, ExcludeNodes, ExcludeOps, CalibrationData,
         Optimize, Format, TargetOpset,
         Validate, ValidationData, Tolerance, AutoFallback,
         ClassName, Namespace, GenerateWrapper, Embed, TargetPath,
@@ -251,6 +265,9 @@ public static class SettingsSchema
 
     /// <summary>Whether <paramref name="quantize"/> is an integer type (<see cref="PerChannel"/>, <see cref="Symmetric"/> apply).</summary>
     public static bool IsInteger(QuantizationType quantize) => quantize is QuantizationType.Int8 or QuantizationType.UInt8 or QuantizationType.Int4 or QuantizationType.UInt4;
+
+    /// <summary>Whether <paramref name="quantize"/> is 8-bit integer (<see cref="WeightRange"/> applies).</summary>
+    public static bool IsEightBit(QuantizationType quantize) => quantize is QuantizationType.Int8 or QuantizationType.UInt8;
 
     /// <summary>Whether <paramref name="quantize"/> is 4-bit (<see cref="BlockSize"/>, <see cref="AccuracyLevel"/> apply).</summary>
     public static bool IsFourBit(QuantizationType quantize) => quantize is QuantizationType.Int4 or QuantizationType.UInt4;

@@ -100,6 +100,36 @@ public sealed class PreparedModelTests
     }
 
     [TestMethod]
+    public void WeightRange_defaults_to_portable_and_Full_is_another_compression()
+    {
+        using var harness = new SanityCheckHarness();
+        Assert.IsTrue(harness.Run(SanityCheckHarness.Item(Model, ("Quantize", "Int8"))), harness.Engine.Describe());
+        string stamp = harness.Prepared[0].GetMetadata("CompressStamp");
+        string portable = File.ReadAllText(stamp);
+        Assert.IsTrue(harness.Run(SanityCheckHarness.Item(Model, ("Quantize", "Int8"), ("WeightRange", "portable"))), harness.Engine.Describe());
+        Assert.AreEqual(portable, File.ReadAllText(stamp), "the default spelled out is the same settings");
+        Assert.IsTrue(harness.Run(SanityCheckHarness.Item(Model, ("Quantize", "Int8"), ("WeightRange", "Full"))), harness.Engine.Describe());
+        Assert.AreNotEqual(portable, File.ReadAllText(stamp), "Full writes other bytes, so it compresses again");
+    }
+
+    [TestMethod]
+    public void WeightRange_reaches_the_engine()
+    {
+        // The engine's settings are the resolved ones the sanity check writes into the compression stamp.
+        using var harness = new SanityCheckHarness();
+        Compression.Onnx.WeightRange Resolved(params (string Name, string Value)[] metadata)
+        {
+            Assert.IsTrue(harness.Run(SanityCheckHarness.Item(Model, metadata)), harness.Engine.Describe());
+            string stamp = harness.Prepared[0].GetMetadata("CompressStamp");
+            return Compression.Onnx.Settings.SettingsText.Read(Compression.Tasks.Output.Stamp.ReadBody(stamp)).WeightRange;
+        }
+
+        Assert.AreEqual(Compression.Onnx.WeightRange.Full, Resolved(("Quantize", "Int8"), ("WeightRange", "Full")));
+        Assert.AreEqual(Compression.Onnx.WeightRange.Portable, Resolved(("Quantize", "Int8"), ("WeightRange", "Portable")));
+        Assert.AreEqual(Compression.Onnx.WeightRange.Portable, Resolved(("Quantize", "Int8")));
+    }
+
+    [TestMethod]
     public void Stamps_are_rewritten_only_when_their_content_changes()
     {
         using var harness = new SanityCheckHarness();
