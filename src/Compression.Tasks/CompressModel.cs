@@ -11,9 +11,9 @@ namespace Compression.Tasks;
 
 /// <summary>
 /// Compresses one model (the targets batch this task per item, and skip it when the outputs are newer
-/// than the model, its data and its settings stamp). Thin on purpose: it maps the metadata to
-/// <see cref="CompressionSettings"/>, calls <see cref="ModelCompressor.Compress"/>, writes the
-/// manifest and the report, and logs one line. The source model is only read; every file is written
+/// than the model, its data and its settings stamp). Thin on purpose: it calls
+/// <see cref="ModelCompressor.Compress"/> with the resolved settings, writes the manifest and the report from
+/// what the engine returns (it never opens the model itself), and logs one line. The source model is only read; every file is written
 /// to a temporary file and renamed, so a failed or killed build leaves no truncated output.
 /// </summary>
 public sealed class CompressModel : PreparedModelTask, ICancelableTask, IDisposable
@@ -36,20 +36,18 @@ public sealed class CompressModel : PreparedModelTask, ICancelableTask, IDisposa
         {
             Directory.CreateDirectory(Path.GetDirectoryName(paths.Compressed)!);
             AtomicFile.DeleteLeftovers(paths.Compressed);
-            CompressionReport report = ModelCompressor.Compress(model.SourcePath, paths.Compressed, EngineSettings.From(model.Settings), _cancellation.Token);
+            CompressionReport report = ModelCompressor.Compress(model.SourcePath, paths.Compressed, model.Settings, _cancellation.Token);
 
-            using OnnxModel source = OnnxModel.Load(model.SourcePath);
-            IReadOnlyList<string> externalData = SourceModelFiles.ExternalData(source, model.SourcePath);
-            long originalBytes = SourceModelFiles.TotalBytes(model.SourcePath, externalData);
-            ModelManifest manifest = ManifestFactory.Create(model, ModelSignature.Read(source), originalBytes, report.CompressedBytes, report.Summary);
+            ModelDescription source = report.Source;
+            ModelManifest manifest = ManifestFactory.Create(model, source.Signature, source.Bytes, report.CompressedBytes, report.Summary);
             string line = Path.GetFileName(model.SourcePath) + " -> " + report;
 
             // The report last: its presence (an output of the target) says the compression finished.
             AtomicFile.Refresh(paths.Manifest, ManifestWriter.ToJson(manifest));
             new CompressionReportFile
             {
-                SourceFiles = externalData,
-                OriginalBytes = originalBytes,
+                SourceFiles = source.ExternalDataFiles,
+                OriginalBytes = source.Bytes,
                 CompressedBytes = report.CompressedBytes,
                 Summary = report.Summary,
                 Line = line,

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Compression.Onnx.Settings;
 using Compression.Tasks.Diagnostics;
 using Compression.Tasks.Metadata;
 using Compression.Tasks.Output;
@@ -11,7 +12,9 @@ namespace Compression.Tasks;
 /// The sanity check that runs before anything else: validates the metadata of every
 /// <c>CompressedModel</c> item (reporting all problems of all items as coded CMP2xxx diagnostics),
 /// resolves defaults, assigns each model its output files and refreshes the settings stamps that drive
-/// incremental compression. It never reads the models themselves, so it costs next to nothing.
+/// incremental compression. The compression stamp holds the resolved settings (<see cref="SettingsText"/>),
+/// which the later tasks read instead of binding the item again. It never reads the models themselves, so
+/// it costs next to nothing.
 /// </summary>
 public sealed class PrepareCompressedModels : Microsoft.Build.Utilities.Task
 {
@@ -79,7 +82,8 @@ public sealed class PrepareCompressedModels : Microsoft.Build.Utilities.Task
         {
             try
             {
-                Stamp.Write(model.Paths.CompressStamp, "compression settings of " + model.Include, CompressStampText(model));
+                string settings = SettingsText.Write(model.Settings);
+                Stamp.Write(model.Paths.CompressStamp, "compression settings of " + model.Include, "source=" + model.SourcePath + "\n" + settings + ToolVersion.Text, settings);
                 Stamp.Write(model.Paths.ManifestStamp, "manifest names of " + model.Include, ManifestStampText(model));
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -119,9 +123,6 @@ public sealed class PrepareCompressedModels : Microsoft.Build.Utilities.Task
         }
     }
 
-    private static string CompressStampText(ModelItem model) =>
-        "source=" + model.SourcePath + "\n" + model.Settings.ToCanonicalText() + ToolVersion.Text;
-
     private static string ManifestStampText(ModelItem model) => string.Join(
         "\n",
         "source=" + model.SourcePath,
@@ -149,8 +150,7 @@ public sealed class PrepareCompressedModels : Microsoft.Build.Utilities.Task
         Set(item, "ManifestStamp", model.Paths.ManifestStamp);
         Set(item, "ModelPath", model.Embed ? string.Empty : model.TargetPath);
         Set(item, "ResourceName", model.Embed ? model.TargetPath : string.Empty);
-        IEnumerable<string> inputs = model.Settings.CalibrationFiles
-            .Concat(model.Settings.ValidationFiles)
+        IEnumerable<string> inputs = model.DataFiles
             .Concat(CompressionReportFile.ReadSourceFiles(model.Paths.Report))
             .Distinct(StringComparer.Ordinal);
 

@@ -1,13 +1,17 @@
+using Compression.Onnx;
+using Compression.Onnx.Settings;
 using Compression.Tasks.Diagnostics;
 using Compression.Tasks.Metadata;
+using Compression.Tasks.Output;
 using Microsoft.Build.Framework;
 
 namespace Compression.Tasks;
 
 /// <summary>
 /// A task that works on one model the sanity check (<see cref="PrepareCompressedModels"/>) already
-/// validated: the targets batch it per item. The item's metadata is read again with the same reader,
-/// so every task sees exactly the same settings and paths.
+/// validated: the targets batch it per item. It binds nothing again: the names and paths are the prepared
+/// item's metadata, the settings are the resolved ones the sanity check wrote into the compression stamp, so
+/// every task sees exactly the same settings.
 /// </summary>
 public abstract class PreparedModelTask : Microsoft.Build.Utilities.Task
 {
@@ -15,7 +19,7 @@ public abstract class PreparedModelTask : Microsoft.Build.Utilities.Task
     [Required]
     public ITaskItem Model { get; set; } = null!;
 
-    /// <summary>The project folder; relative paths in the item are resolved against it.</summary>
+    /// <summary>The project folder; <see cref="CompressionDirectory"/> is resolved against it.</summary>
     [Required]
     public string ProjectDirectory { get; set; } = string.Empty;
 
@@ -26,18 +30,32 @@ public abstract class PreparedModelTask : Microsoft.Build.Utilities.Task
     /// <inheritdoc />
     public sealed override bool Execute()
     {
-        var project = new ProjectContext(
-            Path.GetFullPath(ProjectDirectory),
-            Model.GetMetadata("Namespace"),
-            Path.GetFullPath(Path.Combine(ProjectDirectory, CompressionDirectory)));
-        var diagnostics = new List<BuildDiagnostic>();
-        ModelItem? model = ModelItemReader.Read(Model, project, diagnostics, checkNames: false);
-        foreach (BuildDiagnostic diagnostic in diagnostics)
+        string targetPath = Model.GetMetadata(SettingsSchema.TargetPath.Name);
+        ModelOutputPaths paths = ModelOutputPaths.Under(Path.GetFullPath(Path.Combine(ProjectDirectory, CompressionDirectory)), targetPath);
+        CompressionSettings settings;
+        try
         {
-            Log.LogDiagnostic(diagnostic);
+            settings = SettingsText.Read(Stamp.ReadBody(paths.CompressStamp));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException)
+        {
+            Log.LogDiagnostic(BuildDiagnostics.IoFailure(Model.ItemSpec, paths.CompressStamp, e.Message, Model.GetMetadata("DefiningProjectFullPath")));
+            return false;
         }
 
-        return model is not null && !Log.HasLoggedErrors && Run(model) && !Log.HasLoggedErrors;
+        var model = new ModelItem
+        {
+            Include = Model.ItemSpec,
+            SourcePath = Model.GetMetadata("SourcePath"),
+            Settings = settings,
+            ClassName = Model.GetMetadata(SettingsSchema.ClassName.Name),
+            Namespace = Model.GetMetadata(SettingsSchema.Namespace.Name),
+            GenerateWrapper = Model.GetMetadata(SettingsSchema.GenerateWrapper.Name) == "true",
+            Embed = Model.GetMetadata(SettingsSchema.Embed.Name) == "true",
+            TargetPath = targetPath,
+            Paths = paths,
+        };
+        return Run(model) && !Log.HasLoggedErrors;
     }
 
     /// <summary>Does the task's work on the validated item; errors are logged, not thrown.</summary>

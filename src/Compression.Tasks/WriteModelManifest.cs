@@ -18,11 +18,9 @@ public sealed class WriteModelManifest : PreparedModelTask
     {
         try
         {
-            using OnnxModel source = OnnxModel.Load(model.SourcePath);
-            ModelSignature signature = ModelSignature.Read(source);
-            long originalBytes = SourceModelFiles.TotalBytes(model.SourcePath, SourceModelFiles.ExternalData(source, model.SourcePath));
+            ModelDescription source = ModelDescription.Read(model.SourcePath);
             CompressionReportFile? report = CurrentReport(model);
-            ModelManifest manifest = ManifestFactory.Create(model, signature, originalBytes, report?.CompressedBytes, report?.Summary);
+            ModelManifest manifest = ManifestFactory.Create(model, source.Signature, source.Bytes, report?.CompressedBytes, report?.Summary);
             AtomicFile.Refresh(model.Paths.Manifest, ManifestWriter.ToJson(manifest));
         }
         catch (CompressionException e)

@@ -37,7 +37,7 @@ public class FourBitQuantizeBenchmarks
     public void Int4RoundToNearest() => Quantize(new FourBitOptions { SearchScales = false });
 
     [Benchmark(Description = "load -> UInt4 (clip search) -> save")]
-    public void UInt4ClipSearch() => Quantize(new FourBitOptions { Quantize = FourBitType.UInt4 });
+    public void UInt4ClipSearch() => Quantize(new FourBitOptions { Quantize = QuantizationType.UInt4 });
 
     private void Quantize(FourBitOptions options)
     {

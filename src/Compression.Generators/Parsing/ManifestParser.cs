@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using System.Threading;
+using Compression.Manifest;
 using Compression.Generators.Json;
 using Compression.Generators.Model;
 using Compression.Generators.Naming;
@@ -64,13 +65,13 @@ internal sealed class ManifestParser
         }
 
         cancellationToken.ThrowIfCancellationRequested();
-        var source = OptionalString(root, "source");
+        var source = OptionalString(root, ManifestContract.Source);
         if (!string.IsNullOrEmpty(source))
         {
             _item = source!;
         }
 
-        var version = root.Find("schemaVersion");
+        var version = root.Find(ManifestContract.SchemaVersionProperty);
         if (version is null)
         {
             return Invalid(root, "\"schemaVersion\" is missing");
@@ -81,14 +82,14 @@ internal sealed class ManifestParser
             return Invalid(version.Value, "\"schemaVersion\" must be a whole number");
         }
 
-        if (schemaVersion != 1)
+        if (schemaVersion != ManifestContract.SchemaVersion)
         {
             Report(D.UnsupportedSchemaVersion, At(version.Value), _item, version.Value.Text!);
             return null;
         }
 
-        var modelPath = OptionalString(root, "modelPath");
-        var resourceName = OptionalString(root, "resourceName");
+        var modelPath = OptionalString(root, ManifestContract.ModelPath);
+        var resourceName = OptionalString(root, ManifestContract.ResourceName);
         modelPath = string.IsNullOrEmpty(modelPath) ? null : modelPath;
         resourceName = string.IsNullOrEmpty(resourceName) ? null : resourceName;
         if (modelPath is null == resourceName is null)
@@ -102,11 +103,11 @@ internal sealed class ManifestParser
         var ns = ReadNamespace(root);
         var compression = ReadCompression(root);
 
-        var inputs = ReadTensorList(root, "inputs", "input");
-        var outputs = ReadTensorList(root, "outputs", "output");
+        var inputs = ReadTensorList(root, ManifestContract.Inputs, "input");
+        var outputs = ReadTensorList(root, ManifestContract.Outputs, "output");
         if (outputs is { Count: 0 })
         {
-            Invalid(root.Find("outputs")!.Value, "a model needs at least one output");
+            Invalid(root.Find(ManifestContract.Outputs)!.Value, "a model needs at least one output");
         }
 
         if (inputs is null || outputs is null || _hasError)
@@ -123,8 +124,8 @@ internal sealed class ManifestParser
 
     private (string Name, LocationInfo Location) ReadClassName(JsonValue root, string stemSource)
     {
-        var property = root.Find("className");
-        var explicitName = OptionalString(root, "className");
+        var property = root.Find(ManifestContract.ClassName);
+        var explicitName = OptionalString(root, ManifestContract.ClassName);
         var location = property is null ? _lines.At(0, 0) : At(property.Value);
         var name = string.IsNullOrEmpty(explicitName) ? Identifiers.ToPascalCase(Stem(stemSource)) : explicitName!;
         if (name.Length == 0)
@@ -150,8 +151,8 @@ internal sealed class ManifestParser
 
     private string ReadNamespace(JsonValue root)
     {
-        var property = root.Find("namespace");
-        var ns = OptionalString(root, "namespace");
+        var property = root.Find(ManifestContract.Namespace);
+        var ns = OptionalString(root, ManifestContract.Namespace);
         if (string.IsNullOrEmpty(ns))
         {
             ns = _input.RootNamespace;
@@ -176,7 +177,7 @@ internal sealed class ManifestParser
 
     private CompressionSpec ReadCompression(JsonValue root)
     {
-        var property = root.Find("compression");
+        var property = root.Find(ManifestContract.Compression);
         if (property is null || property.Value.Kind == JsonKind.Null)
         {
             return new CompressionSpec("None", "None", "None", 0, "none", null, null);
@@ -189,19 +190,19 @@ internal sealed class ManifestParser
             return new CompressionSpec("None", "None", "None", 0, "none", null, null);
         }
 
-        var quantize = OptionalString(value, "quantize") ?? "None";
-        var mode = OptionalString(value, "mode") ?? "None";
-        var pruning = OptionalString(value, "pruning") ?? "None";
-        var summary = OptionalString(value, "summary") ?? quantize;
+        var quantize = OptionalString(value, ManifestContract.Quantize) ?? "None";
+        var mode = OptionalString(value, ManifestContract.Mode) ?? "None";
+        var pruning = OptionalString(value, ManifestContract.Pruning) ?? "None";
+        var summary = OptionalString(value, ManifestContract.Summary) ?? quantize;
         var sparsity = 0.0;
-        var sparsityProperty = value.Find("sparsity");
+        var sparsityProperty = value.Find(ManifestContract.Sparsity);
         if (sparsityProperty is not null && sparsityProperty.Value.Kind != JsonKind.Null
             && (!sparsityProperty.Value.TryGetDouble(out sparsity) || sparsity < 0 || sparsity >= 1))
         {
             Invalid(sparsityProperty.Value, "\"sparsity\" must be a number in [0, 1)");
         }
 
-        return new CompressionSpec(quantize, mode, pruning, sparsity, summary, OptionalSize(value, "originalBytes"), OptionalSize(value, "compressedBytes"));
+        return new CompressionSpec(quantize, mode, pruning, sparsity, summary, OptionalSize(value, ManifestContract.OriginalBytes), OptionalSize(value, ManifestContract.CompressedBytes));
     }
 
     private long? OptionalSize(JsonValue owner, string name)
@@ -266,7 +267,7 @@ internal sealed class ManifestParser
             return null;
         }
 
-        var nameProperty = item.Find("name");
+        var nameProperty = item.Find(ManifestContract.Name);
         if (nameProperty is null || nameProperty.Value.Kind != JsonKind.String || nameProperty.Value.Text!.Length == 0)
         {
             Invalid(nameProperty?.Value ?? item, "each " + kind + " needs a non-empty string \"name\"");
@@ -274,7 +275,7 @@ internal sealed class ManifestParser
         }
 
         var name = nameProperty.Value.Text!;
-        var typeProperty = item.Find("elementType");
+        var typeProperty = item.Find(ManifestContract.ElementType);
         if (typeProperty is null || typeProperty.Value.Kind != JsonKind.String)
         {
             Invalid(typeProperty?.Value ?? item, "the " + kind + " '" + name + "' needs a string \"elementType\"");
@@ -294,7 +295,7 @@ internal sealed class ManifestParser
     private List<DimSpec>? ReadDims(JsonValue item, string kind, string name, out bool hasRank)
     {
         hasRank = false;
-        var property = item.Find("dims");
+        var property = item.Find(ManifestContract.Dims);
         if (property is null || property.Value.Kind == JsonKind.Null)
         {
             return [];
@@ -316,8 +317,8 @@ internal sealed class ManifestParser
                 return null;
             }
 
-            var value = dim.Find("value");
-            var param = dim.Find("param");
+            var value = dim.Find(ManifestContract.DimValue);
+            var param = dim.Find(ManifestContract.DimParam);
             long? fixedValue = null;
             string? paramName = null;
             if (value is not null && value.Value.Kind != JsonKind.Null)

@@ -24,7 +24,7 @@ internal sealed class BlockedDequantizeWriter(FourBitOptions options, UniqueName
         int inner = (int)dims.Skip(axis + 1).Aggregate(1L, (a, b) => a * b);
         int blocks = RangeKernels.BlockCount(axisLength, options.BlockSize);
         int scaleCount = outer * blocks * inner;
-        bool signed = options.Quantize == FourBitType.Int4;
+        bool signed = options.Quantize == QuantizationType.Int4;
         bool symmetric = options.EffectiveSymmetric;
 
         var scales = new float[scaleCount];

@@ -1,25 +1,24 @@
+using Compression.Onnx.Settings;
+
 namespace Compression.Onnx.FourBit;
 
 /// <summary>
-/// What <see cref="FourBitQuantizer"/> does: <c>Quantize="Int4"</c> or <c>"UInt4"</c> with <c>Mode="WeightOnly"</c>,
-/// <c>BlockSize</c>, <c>AccuracyLevel</c>, <c>ExcludeNodes</c> and <c>ExcludeOps</c> of a <c>CompressedModel</c> item.
+/// What <see cref="FourBitQuantizer"/> does: the 4-bit part of <see cref="CompressionSettings"/> (<see cref="From"/>)
+/// plus the quantizer's own knobs. Defaults and rules are <see cref="SettingsSchema"/>'s.
 /// </summary>
 public sealed record FourBitOptions
 {
-    /// <summary>Signed 4-bit (<c>Int4</c>, symmetric by default) or unsigned (<c>UInt4</c>, asymmetric by default): the <c>Quantize</c> item metadata.</summary>
-    public FourBitType Quantize { get; init; } = FourBitType.Int4;
+    /// <summary><see cref="QuantizationType.Int4"/> (signed, symmetric by default) or <see cref="QuantizationType.UInt4"/> (unsigned, asymmetric by default).</summary>
+    public QuantizationType Quantize { get; init; } = QuantizationType.Int4;
 
     /// <summary>Zero point fixed at the middle of the range; <see langword="null"/> means the type's default (see <see cref="EffectiveSymmetric"/>).</summary>
     public bool? Symmetric { get; init; }
 
-    /// <summary>Weights sharing one scale, along the reduction axis: a power of two, at least 16 (default 32).</summary>
-    public int BlockSize { get; init; } = 32;
+    /// <summary>Weights sharing one scale, along the reduction axis (<see cref="SettingsSchema.BlockSize"/>).</summary>
+    public int BlockSize { get; init; } = SettingsSchema.BlockSize.Default!.Value;
 
-    /// <summary>
-    /// <c>MatMulNBits</c>' <c>accuracy_level</c>: the lowest precision ONNX Runtime may compute A in: 0 unset, 1 fp32,
-    /// 2 fp16, 3 bf16, 4 int8. Default 4: on x64 CPUs it is the fast path (see docs/reports/int4.md).
-    /// </summary>
-    public int AccuracyLevel { get; init; } = 4;
+    /// <summary><c>MatMulNBits</c>' <c>accuracy_level</c> (<see cref="SettingsSchema.AccuracyLevel"/>; see docs/reports/int4.md).</summary>
+    public int AccuracyLevel { get; init; } = SettingsSchema.AccuracyLevel.Default!.Value;
 
     /// <summary>
     /// Per block, search the clipping range with the least squared error instead of plain round-to-nearest over
@@ -38,26 +37,48 @@ public sealed record FourBitOptions
     public IReadOnlyList<string> ExcludeOps { get; init; } = [];
 
     /// <summary>Whether the zero point is fixed: <see cref="Symmetric"/>, or the type's default (Int4 symmetric, UInt4 not).</summary>
-    public bool EffectiveSymmetric => Symmetric ?? Quantize == FourBitType.Int4;
+    public bool EffectiveSymmetric => Symmetric ?? Quantize == QuantizationType.Int4;
 
     /// <summary>The requested type's name, for messages: <c>Int4</c> or <c>UInt4</c>.</summary>
     public string TypeName => Quantize.ToString();
+
+    /// <summary>The 4-bit options of pipeline settings (<c>Quantize="Int4"</c>/<c>"UInt4"</c>).</summary>
+    /// <param name="settings">Settings whose <see cref="CompressionSettings.Quantize"/> is a 4-bit type.</param>
+    public static FourBitOptions From(CompressionSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        return new FourBitOptions
+        {
+            Quantize = settings.Quantize,
+            Symmetric = settings.Symmetric,
+            BlockSize = settings.BlockSize,
+            AccuracyLevel = settings.AccuracyLevel,
+            MinimumWeightElements = settings.EffectiveMinimumWeightElements,
+            ExcludeNodes = settings.ExcludeNodes,
+            ExcludeOps = settings.ExcludeOps,
+        };
+    }
 
     /// <summary>Checks the options, with coded errors naming the bad value.</summary>
     /// <param name="filePath">The model, for the error.</param>
     /// <exception cref="CompressionException">CMP4400 for a bad block size, CMP4401 for a bad accuracy level.</exception>
     public void Validate(string? filePath)
     {
-        if (BlockSize < 16 || (BlockSize & (BlockSize - 1)) != 0)
+        if (!SettingsSchema.IsFourBit(Quantize))
+        {
+            throw new InvalidOperationException($"FourBitOptions.Quantize must be Int4 or UInt4, not {Quantize}.");
+        }
+
+        if (!SettingsSchema.BlockSize.IsValid(BlockSize))
         {
             throw new CompressionException(
                 DiagnosticCodes.InvalidBlockSize,
-                $"BlockSize={BlockSize} is not valid for {TypeName}: it must be a power of two, at least 16.",
+                $"BlockSize={BlockSize} is not valid for {TypeName}: it must be {SettingsSchema.BlockSize.Expected}.",
                 filePath,
                 "Use 16, 32 (the default), 64, 128 or 256. Smaller blocks are more accurate and slightly larger.");
         }
 
-        if (AccuracyLevel is < 0 or > 4)
+        if (!SettingsSchema.AccuracyLevel.IsValid(AccuracyLevel))
         {
             throw new CompressionException(
                 DiagnosticCodes.InvalidAccuracyLevel,

@@ -12,35 +12,15 @@ namespace Compression.Onnx.FourBit;
 /// </summary>
 internal sealed class FourBitQuantizationPass : ICompressionPass
 {
-    /// <summary><c>MatMulNBits</c>' accuracy level used by the pipeline (no item metadata for it yet): int8 compute, the fast CPU path.</summary>
-    internal const int DefaultAccuracyLevel = 4;
-
     public CompressionStep Step => CompressionStep.Quantize;
 
     public bool Supports(CompressionSettings settings) => settings.Quantize is QuantizationType.Int4 or QuantizationType.UInt4;
 
     public void Apply(CompressionContext context, CancellationToken cancellationToken)
     {
+        // SettingsCheck already rejected modes other than WeightOnly (SettingsSchema.ModesFor).
         CompressionSettings settings = context.Settings;
-        if (settings.EffectiveMode != QuantizationMode.WeightOnly)
-        {
-            throw new CompressionException(
-                DiagnosticCodes.FourBitModeUnsupported,
-                $"Quantize={settings.Quantize} supports only Mode=WeightOnly, not Mode={settings.Mode}.",
-                context.SourcePath,
-                "Remove Mode (4-bit defaults to WeightOnly), or use Quantize=Int8/UInt8 for Dynamic or Static quantization.");
-        }
-
-        var options = new FourBitOptions
-        {
-            Quantize = settings.Quantize == QuantizationType.Int4 ? FourBitType.Int4 : FourBitType.UInt4,
-            Symmetric = settings.Symmetric,
-            BlockSize = settings.BlockSize,
-            AccuracyLevel = settings.AccuracyLevel ?? DefaultAccuracyLevel,
-            MinimumWeightElements = settings.EffectiveMinimumWeightElements,
-            ExcludeNodes = settings.ExcludeNodes,
-            ExcludeOps = settings.ExcludeOps,
-        };
+        var options = FourBitOptions.From(settings);
 
         FourBitReport report;
         try

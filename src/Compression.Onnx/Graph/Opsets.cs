@@ -29,6 +29,10 @@ public static class Opsets
         return null;
     }
 
+    /// <summary>The imported version of the default ONNX domain; 1 when the model does not import it.</summary>
+    /// <param name="model">The model.</param>
+    public static int DefaultDomainVersion(ModelProto model) => (int)(GetVersion(model, DefaultDomain) ?? 1);
+
     /// <summary>
     /// Makes sure the model imports <paramref name="domain"/>: adds it at <paramref name="version"/> when
     /// missing and returns the version in effect. An existing import is never changed, because moving a

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Compression.Onnx.IO;
 
 namespace Compression.Onnx;
 
@@ -6,12 +7,13 @@ namespace Compression.Onnx;
 public sealed class CompressionReport
 {
     /// <summary>Creates a report.</summary>
-    public CompressionReport(string sourcePath, string outputPath, long originalBytes, long compressedBytes, string summary,
+    public CompressionReport(string sourcePath, string outputPath, ModelDescription source, long compressedBytes, string summary,
         IReadOnlyDictionary<string, string> metadata, IReadOnlyList<string> notes, ValidationReport? validation, TimeSpan elapsed)
     {
+        ArgumentNullException.ThrowIfNull(source);
         SourcePath = sourcePath;
         OutputPath = outputPath;
-        OriginalBytes = originalBytes;
+        Source = source;
         CompressedBytes = compressedBytes;
         Summary = summary;
         Metadata = metadata;
@@ -26,10 +28,13 @@ public sealed class CompressionReport
     /// <summary>The compressed model that was written.</summary>
     public string OutputPath { get; }
 
-    /// <summary>Size of the source model file in bytes.</summary>
-    public long OriginalBytes { get; }
+    /// <summary>The source model as read: signature, external data files and size (what a build needs for its manifest and inputs).</summary>
+    public ModelDescription Source { get; }
 
-    /// <summary>Size of the compressed model file in bytes.</summary>
+    /// <summary>Size of the source model in bytes: the file and its external data.</summary>
+    public long OriginalBytes => Source.Bytes;
+
+    /// <summary>Size of the compressed model in bytes: the file and its external data.</summary>
     public long CompressedBytes { get; }
 
     /// <summary>Compressed size as a fraction of the original (0.3 = 30%).</summary>

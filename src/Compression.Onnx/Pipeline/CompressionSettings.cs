@@ -1,11 +1,13 @@
 using Compression.Onnx.Quantization;
+using Compression.Onnx.Settings;
 
 namespace Compression.Onnx;
 
 /// <summary>
-/// What to do to a model: one property per <c>CompressedModel</c> item metadata (see docs/architecture.md).
-/// The defaults are the item's defaults, so <c>new CompressionSettings { Quantize = QuantizationType.Int8 }</c>
-/// is what <c>Quantize="Int8"</c> means in a project file.
+/// What to do to a model: one property per engine setting of <see cref="SettingsSchema"/> (the names, allowed
+/// values, defaults and rules live there; see docs/architecture.md). The defaults are the item's defaults, so
+/// <c>new CompressionSettings { Quantize = QuantizationType.Int8 }</c> is what <c>Quantize="Int8"</c> means in a
+/// project file; <see cref="SettingsBinder"/> makes one from strings.
 /// </summary>
 public sealed record CompressionSettings
 {
@@ -16,7 +18,7 @@ public sealed record CompressionSettings
     public QuantizationMode Mode { get; init; }
 
     /// <summary>One scale per output channel where the runtime supports it (default <see langword="true"/>).</summary>
-    public bool PerChannel { get; init; } = true;
+    public bool PerChannel { get; init; } = SettingsSchema.PerChannel.Default!.Value;
 
     /// <summary>Zero point fixed at the middle of the range; <see langword="null"/> means the type's default
     /// (symmetric for signed types, asymmetric for unsigned ones).</summary>
@@ -36,15 +38,15 @@ public sealed record CompressionSettings
     /// </summary>
     internal IntegerMatMulForm MatMulForm { get; init; } = IntegerMatMulForm.Fused;
 
-    /// <summary>Elements sharing one scale in 4-bit block quantization (power of two, at least 16).</summary>
-    public int BlockSize { get; init; } = 32;
+    /// <summary>Elements sharing one scale in 4-bit block quantization (<see cref="SettingsSchema.BlockSize"/>: a power of two, 16 to 4096; default 32).</summary>
+    public int BlockSize { get; init; } = SettingsSchema.BlockSize.Default!.Value;
 
     /// <summary>
     /// <c>accuracy_level</c> of ONNX Runtime's <c>MatMulNBits</c> for 4-bit quantization: the precision its CPU kernel
-    /// computes in (1 fp32, 2 fp16, 3 bf16, 4 int8). <see langword="null"/> means 4, measured fastest on CPU
-    /// (docs/reports/int4.md) at an output error indistinguishable from level 1 on the evidence models.
+    /// computes in (0 unset, 1 fp32, 2 fp16, 3 bf16, 4 int8). Default 4 (<see cref="SettingsSchema.AccuracyLevel"/>), measured
+    /// fastest on CPU (docs/reports/int4.md) at an output error indistinguishable from level 1 on the evidence models.
     /// </summary>
-    public int? AccuracyLevel { get; init; }
+    public int AccuracyLevel { get; init; } = SettingsSchema.AccuracyLevel.Default!.Value;
 
     /// <summary>Fraction of weights removed by pruning, 0 to 0.99.</summary>
     public double Sparsity { get; init; }
@@ -52,14 +54,15 @@ public sealed record CompressionSettings
     /// <summary>How weights are chosen for removal when <see cref="Sparsity"/> is above zero.</summary>
     public PruningMethod Pruning { get; init; }
 
-    /// <summary>Folder of calibration inputs, <c>test_data_set_*/input_*.pb</c> or <c>set_*/INPUT.npy</c>, for <see cref="QuantizationMode.Static"/> (and validation when there is no <see cref="ValidationDataPath"/>).</summary>
+    /// <summary>Folder of calibration inputs, <c>test_data_set_*/input_*.pb</c> or <c>set_*/INPUT.npy</c>, for <see cref="QuantizationMode.Static"/>
+    /// and the bias correction of <see cref="PruningMethod.Channel"/> (<see cref="SettingsSchema.ReadsCalibrationData"/>), and validation when there is no <see cref="ValidationDataPath"/>.</summary>
     public string? CalibrationDataPath { get; init; }
 
     /// <summary>Folder of validation inputs (same layouts); <see langword="null"/> uses <see cref="CalibrationDataPath"/>, else synthesises inputs from the model's signature.</summary>
     public string? ValidationDataPath { get; init; }
 
     /// <summary>Run the original and the compressed model in ONNX Runtime and report the deviation (default <see langword="true"/>).</summary>
-    public bool Validate { get; init; } = true;
+    public bool Validate { get; init; } = SettingsSchema.Validate.Default!.Value;
 
     /// <summary>
     /// The accuracy budget per output (grammar in <see cref="AccuracyBudget"/>): e.g. <c>cosine&gt;=0.995</c>,
@@ -99,13 +102,8 @@ public sealed record CompressionSettings
     /// <summary>Number of synthesised validation inputs when <see cref="ValidationDataPath"/> is not set. Default 4.</summary>
     public int ValidationSampleCount { get; init; } = 4;
 
-    /// <summary>The mode actually used: <see cref="Mode"/>, or the type's default when it is <see cref="QuantizationMode.Default"/>.</summary>
-    public QuantizationMode EffectiveMode => Mode != QuantizationMode.Default ? Mode : Quantize switch
-    {
-        QuantizationType.Int8 or QuantizationType.UInt8 => QuantizationMode.Dynamic,
-        QuantizationType.None => QuantizationMode.Default,
-        _ => QuantizationMode.WeightOnly,
-    };
+    /// <summary>The mode actually used: <see cref="Mode"/>, or the type's default (<see cref="SettingsSchema.ModesFor"/>) when it is <see cref="QuantizationMode.Default"/>.</summary>
+    public QuantizationMode EffectiveMode => Mode != QuantizationMode.Default ? Mode : SettingsSchema.ModesFor(Quantize) is [var first, ..] ? first : QuantizationMode.Default;
 
     /// <summary>Whether the zero point is fixed: <see cref="Symmetric"/>, or the type's default (signed types are symmetric).</summary>
     public bool EffectiveSymmetric => Symmetric ?? Quantize is QuantizationType.Int8 or QuantizationType.Int4;

@@ -33,6 +33,7 @@ public static class ModelCompressor
 
         using var onnxModel = OnnxModel.Load(sourcePath);
         var model = onnxModel.Proto;
+        var source = ModelDescription.Of(onnxModel, sourcePath);
         SettingsCheck.ValidateExclusions(settings, model, sourcePath);
         var context = new CompressionContext(onnxModel, settings, sourcePath);
         var passes = Plan(settings, model, sourcePath);
@@ -49,7 +50,7 @@ public static class ModelCompressor
         // right), validate there, then move into place: a failed validation leaves nothing behind.
         string directory = Path.GetDirectoryName(Path.GetFullPath(outputPath))!;
         Directory.CreateDirectory(directory);
-        string staging = Path.Combine(directory, "." + Path.GetFileName(outputPath) + "." + Guid.NewGuid().ToString("N")[..8] + ".tmp");
+        string staging = AtomicFile.TemporaryPathFor(Path.Combine(directory, Path.GetFileName(outputPath)));
         Directory.CreateDirectory(staging);
         string temp = Path.Combine(staging, Path.GetFileName(outputPath));
         try
@@ -75,7 +76,7 @@ public static class ModelCompressor
                 File.Move(file, Path.Combine(directory, Path.GetFileName(file)), overwrite: true);
             }
 
-            return new CompressionReport(sourcePath, outputPath, new FileInfo(sourcePath).Length, compressedBytes, summary, context.Metadata, notes, validation, clock.Elapsed)
+            return new CompressionReport(sourcePath, outputPath, source, compressedBytes, summary, context.Metadata, notes, validation, clock.Elapsed)
             {
                 Warnings = warnings,
             };
@@ -96,7 +97,7 @@ public static class ModelCompressor
                 "Remove AutoFallback and keep sensitive nodes in float with ExcludeNodes/ExcludeOps; Tolerance still fails the build when the deviation is too large.");
         }
 
-        foreach (var step in CompressionPasses.Requested(settings, Quantization.ModelGraphIndex.DefaultOpset(model)))
+        foreach (var step in CompressionPasses.Requested(settings, Graph.Opsets.DefaultDomainVersion(model)))
         {
             var pass = CompressionPasses.All.FirstOrDefault(p => p.Step == step && p.Supports(settings));
             if (pass is null)

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Compression.Onnx.Settings;
 using Onnx;
 
 namespace Compression.Onnx.Pipeline;
@@ -8,29 +9,41 @@ internal static class SettingsCheck
 {
     public static void Validate(CompressionSettings s, string sourcePath)
     {
-        if (s.EffectiveMode == QuantizationMode.Full && s.Quantize is not (QuantizationType.Float16 or QuantizationType.BFloat16))
-        {
-            throw Invalid(sourcePath, $"Mode=Full applies to Float16 and BFloat16 only, not Quantize={s.Quantize}.", "Use Mode=Dynamic or WeightOnly for integer types.");
-        }
-
-        if (s.EffectiveMode == QuantizationMode.Dynamic && s.Quantize is QuantizationType.Float16 or QuantizationType.BFloat16)
-        {
-            throw Invalid(sourcePath, $"Mode=Dynamic applies to integer types, not Quantize={s.Quantize}.", "Use Mode=WeightOnly (16-bit storage) or Mode=Full (16-bit computation).");
-        }
-
         if (s.Quantize == QuantizationType.None && s.Mode != QuantizationMode.Default)
         {
             throw Invalid(sourcePath, $"Mode={s.Mode} needs a Quantize type.", "Set Quantize (Int8, UInt8, Int4, UInt4, Float16, BFloat16) or remove Mode.");
         }
 
-        if (!(s.Sparsity >= 0 && s.Sparsity <= 0.99))
+        IReadOnlyList<QuantizationMode> modes = SettingsSchema.ModesFor(s.Quantize);
+        if (s.Quantize != QuantizationType.None && !modes.Contains(s.EffectiveMode))
+        {
+            if (SettingsSchema.IsFourBit(s.Quantize))
+            {
+                throw new CompressionException(
+                    DiagnosticCodes.FourBitModeUnsupported,
+                    $"Quantize={s.Quantize} supports only Mode=WeightOnly, not Mode={s.Mode}.",
+                    sourcePath,
+                    "Remove Mode (4-bit defaults to WeightOnly), or use Quantize=Int8/UInt8 for Dynamic or Static quantization.");
+            }
+
+            throw Invalid(sourcePath, $"Quantize={s.Quantize} cannot be applied with Mode={s.Mode}.",
+                $"Use Mode={string.Join(" or ", modes)} with Quantize={s.Quantize}, or leave Mode at its default ({modes[0]}).");
+        }
+
+        if (!SettingsSchema.Sparsity.IsValid(s.Sparsity))
         {
             throw Invalid(sourcePath, string.Create(CultureInfo.InvariantCulture, $"Sparsity={s.Sparsity} is outside 0..0.99."), "Give the fraction of weights to remove, for example 0.5.");
         }
 
-        if (s.BlockSize < 16 || (s.BlockSize & (s.BlockSize - 1)) != 0)
+        if (!SettingsSchema.BlockSize.IsValid(s.BlockSize))
         {
-            throw Invalid(sourcePath, string.Create(CultureInfo.InvariantCulture, $"BlockSize={s.BlockSize} is not a power of two of at least 16."), "Use 16, 32, 64, 128...");
+            throw Invalid(sourcePath, string.Create(CultureInfo.InvariantCulture, $"BlockSize={s.BlockSize} is not {SettingsSchema.BlockSize.Expected}."), "Use 16, 32, 64, 128...");
+        }
+
+        if (SettingsSchema.IsFourBit(s.Quantize) && !SettingsSchema.AccuracyLevel.IsValid(s.AccuracyLevel))
+        {
+            throw new CompressionException(DiagnosticCodes.InvalidAccuracyLevel, string.Create(CultureInfo.InvariantCulture, $"AccuracyLevel={s.AccuracyLevel} is not {SettingsSchema.AccuracyLevel.Expected}."), sourcePath,
+                "Use 4 (the default, fastest on CPU) or 0/1 to keep the activations in float32.");
         }
 
         if (s.Tolerance is { } tolerance)

@@ -20,7 +20,7 @@ internal sealed class PruningPass : ICompressionPass
     public void Apply(CompressionContext context, CancellationToken cancellationToken)
     {
         CompressionSettings settings = context.Settings;
-        var scope = new PruningScope { ExcludeNodes = [.. settings.ExcludeNodes], ExcludeOps = [.. settings.ExcludeOps] };
+        var scope = PruningScope.From(settings);
         bool sparse = settings.Quantize == QuantizationType.None;
         PruningReport report;
         string what;

@@ -14,6 +14,14 @@ public sealed record PruningScope
     /// <summary>Operator types whose weights (and channels) stay untouched, for example <c>Gemm</c>.</summary>
     public IReadOnlyCollection<string> ExcludeOps { get; init; } = [];
 
+    /// <summary>The scope of pipeline settings: their <c>ExcludeNodes</c> and <c>ExcludeOps</c>, the default size floor.</summary>
+    /// <param name="settings">The compression settings.</param>
+    public static PruningScope From(CompressionSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        return new PruningScope { ExcludeNodes = [.. settings.ExcludeNodes], ExcludeOps = [.. settings.ExcludeOps] };
+    }
+
     /// <summary>Whether <paramref name="node"/> is excluded by name or operator type.</summary>
     /// <param name="node">A node.</param>
     public bool Excludes(NodeProto node)

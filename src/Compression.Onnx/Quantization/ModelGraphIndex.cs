@@ -125,15 +125,7 @@ internal sealed class ModelGraphIndex
         return index;
     }
 
-    public static int DefaultOpset(ModelProto model)
-    {
-        foreach (var import in model.OpsetImport)
-        {
-            if (import.Domain.Length == 0 || import.Domain == "ai.onnx") return (int)import.Version;
-        }
-
-        return 1;
-    }
+    public static int DefaultOpset(ModelProto model) => Graph.Opsets.DefaultDomainVersion(model);
 
     public static IEnumerable<GraphProto> Subgraphs(AttributeProto attribute)
     {

@@ -1,5 +1,7 @@
 using System.Globalization;
+using Compression.Onnx;
 using Compression.Onnx.IO;
+using Compression.Onnx.Settings;
 using Compression.Tasks.Metadata;
 
 namespace Compression.Tasks.Manifest;
@@ -14,7 +16,7 @@ internal static class ManifestFactory
     /// <param name="summary">What was applied, from the engine's report; null to describe the settings instead.</param>
     public static ModelManifest Create(ModelItem model, ModelSignature signature, long originalBytes, long? compressedBytes, string? summary)
     {
-        ModelItemSettings settings = model.Settings;
+        CompressionSettings settings = model.Settings;
         return new ModelManifest
         {
             ClassName = model.ClassName,
@@ -23,9 +25,9 @@ internal static class ManifestFactory
             ModelPath = model.Embed ? null : model.TargetPath,
             ResourceName = model.Embed ? model.TargetPath : null,
             Compression = new ManifestCompression(
-                settings.Quantize.ToString(),
-                settings.Mode?.ToString() ?? "None",
-                ModelItemSettings.Spell(settings.Pruning),
+                SettingsSchema.Quantize.Spell(settings.Quantize),
+                settings.Quantize == QuantizationType.None ? "None" : SettingsSchema.Mode.Spell(settings.EffectiveMode),
+                settings.Sparsity > 0 ? SettingsSchema.Pruning.ValueIn(settings) : SettingsSchema.Pruning.Spell(null),
                 settings.Sparsity,
                 summary ?? Describe(settings),
                 originalBytes,
@@ -36,20 +38,20 @@ internal static class ManifestFactory
     }
 
     /// <summary>The settings in words, for manifests written before any compression ran.</summary>
-    public static string Describe(ModelItemSettings settings)
+    public static string Describe(CompressionSettings settings)
     {
         var parts = new List<string>();
-        if (settings.Quantize != Quantization.None)
+        if (settings.Quantize != QuantizationType.None)
         {
-            parts.Add(settings.Quantize + (settings.Mode is { } mode ? " " + mode.ToString().ToLowerInvariant() : string.Empty));
+            parts.Add(settings.Quantize + " " + settings.EffectiveMode.ToString().ToLowerInvariant());
         }
 
         if (settings.Sparsity > 0)
         {
-            parts.Add(string.Create(CultureInfo.InvariantCulture, $"{ModelItemSettings.Spell(settings.Pruning)} pruning to {settings.Sparsity:0.##} sparsity"));
+            parts.Add(string.Create(CultureInfo.InvariantCulture, $"{SettingsSchema.Pruning.Spell(settings.Pruning)} pruning to {settings.Sparsity:0.##} sparsity"));
         }
 
-        if (settings.Optimize != GraphOptimization.None)
+        if (settings.Optimize != OptimizationLevel.None)
         {
             parts.Add(settings.Optimize + " graph optimisation");
         }

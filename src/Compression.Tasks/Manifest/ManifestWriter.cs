@@ -1,14 +1,13 @@
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using Compression.Manifest;
 
 namespace Compression.Tasks.Manifest;
 
-/// <summary>Writes a <see cref="ModelManifest"/> as schema-version-1 JSON, byte for byte the same for the same manifest.</summary>
+/// <summary>Writes a <see cref="ModelManifest"/> as JSON in the shared <see cref="ManifestContract"/> (schema version 1), byte for byte the same for the same manifest.</summary>
 internal static class ManifestWriter
 {
-    public const int SchemaVersion = 1;
-
     public static string ToJson(ModelManifest manifest)
     {
         using var buffer = new MemoryStream();
@@ -22,33 +21,33 @@ internal static class ManifestWriter
         using (var json = new Utf8JsonWriter(buffer, options))
         {
             json.WriteStartObject();
-            json.WriteNumber("schemaVersion", SchemaVersion);
-            json.WriteString("className", manifest.ClassName);
-            json.WriteString("namespace", manifest.Namespace);
-            json.WriteString("source", manifest.Source);
-            WriteNullable(json, "modelPath", manifest.ModelPath);
-            WriteNullable(json, "resourceName", manifest.ResourceName);
+            json.WriteNumber(ManifestContract.SchemaVersionProperty, ManifestContract.SchemaVersion);
+            json.WriteString(ManifestContract.ClassName, manifest.ClassName);
+            json.WriteString(ManifestContract.Namespace, manifest.Namespace);
+            json.WriteString(ManifestContract.Source, manifest.Source);
+            WriteNullable(json, ManifestContract.ModelPath, manifest.ModelPath);
+            WriteNullable(json, ManifestContract.ResourceName, manifest.ResourceName);
 
             ManifestCompression compression = manifest.Compression;
-            json.WriteStartObject("compression");
-            json.WriteString("quantize", compression.Quantize);
-            json.WriteString("mode", compression.Mode);
-            json.WriteString("pruning", compression.Pruning);
-            json.WriteNumber("sparsity", compression.Sparsity);
-            json.WriteString("summary", compression.Summary);
-            json.WriteNumber("originalBytes", compression.OriginalBytes);
+            json.WriteStartObject(ManifestContract.Compression);
+            json.WriteString(ManifestContract.Quantize, compression.Quantize);
+            json.WriteString(ManifestContract.Mode, compression.Mode);
+            json.WriteString(ManifestContract.Pruning, compression.Pruning);
+            json.WriteNumber(ManifestContract.Sparsity, compression.Sparsity);
+            json.WriteString(ManifestContract.Summary, compression.Summary);
+            json.WriteNumber(ManifestContract.OriginalBytes, compression.OriginalBytes);
             if (compression.CompressedBytes is long compressed)
             {
-                json.WriteNumber("compressedBytes", compressed);
+                json.WriteNumber(ManifestContract.CompressedBytes, compressed);
             }
             else
             {
-                json.WriteNull("compressedBytes");
+                json.WriteNull(ManifestContract.CompressedBytes);
             }
 
             json.WriteEndObject();
-            WriteValues(json, "inputs", manifest.Inputs);
-            WriteValues(json, "outputs", manifest.Outputs);
+            WriteValues(json, ManifestContract.Inputs, manifest.Inputs);
+            WriteValues(json, ManifestContract.Outputs, manifest.Outputs);
             json.WriteEndObject();
         }
 
@@ -61,21 +60,21 @@ internal static class ManifestWriter
         foreach (ManifestValue value in values)
         {
             json.WriteStartObject();
-            json.WriteString("name", value.Name);
-            json.WriteString("elementType", value.ElementType);
+            json.WriteString(ManifestContract.Name, value.Name);
+            json.WriteString(ManifestContract.ElementType, value.ElementType);
             if (value.Dims is { } dims)
             {
-                json.WriteStartArray("dims");
+                json.WriteStartArray(ManifestContract.Dims);
                 foreach (ManifestDim dim in dims)
                 {
                     json.WriteStartObject();
                     if (dim.Value is long fixedSize)
                     {
-                        json.WriteNumber("value", fixedSize);
+                        json.WriteNumber(ManifestContract.DimValue, fixedSize);
                     }
                     else if (dim.Param is { } param)
                     {
-                        json.WriteString("param", param);
+                        json.WriteString(ManifestContract.DimParam, param);
                     }
 
                     json.WriteEndObject();

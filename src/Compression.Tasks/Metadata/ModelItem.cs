@@ -1,7 +1,9 @@
+using Compression.Onnx;
+
 namespace Compression.Tasks.Metadata;
 
 /// <summary>
-/// One validated <c>CompressedModel</c> item: its settings, the names the generator uses and where the
+/// One validated <c>CompressedModel</c> item: its resolved settings, the names the generator uses and where the
 /// build writes its files. Every path is absolute; <see cref="TargetPath"/> is relative and '/'-separated.
 /// </summary>
 internal sealed record ModelItem
@@ -12,7 +14,12 @@ internal sealed record ModelItem
     /// <summary>The source model; only ever read.</summary>
     public required string SourcePath { get; init; }
 
-    public required ModelItemSettings Settings { get; init; }
+    /// <summary>The engine settings, every default resolved (<see cref="Onnx.Settings.SettingsBinder"/>).</summary>
+    public required CompressionSettings Settings { get; init; }
+
+    /// <summary>The calibration and validation files the compression reads (inputs of the compression target); known to the sanity check only.</summary>
+    public IReadOnlyList<string> DataFiles { get; init; } = [];
+
     public required string ClassName { get; init; }
     public required string Namespace { get; init; }
     public required bool GenerateWrapper { get; init; }
@@ -28,7 +35,7 @@ internal sealed record ModelItem
 /// <param name="Compressed">The compressed model.</param>
 /// <param name="Manifest">The JSON manifest the source generator reads.</param>
 /// <param name="Report">What the last compression did (sizes, deviation), read back for the manifest.</param>
-/// <param name="CompressStamp">Hash of the compression settings and tool version: an input of the compression target.</param>
+/// <param name="CompressStamp">The resolved settings and a hash of them with the tool version: an input of the compression target.</param>
 /// <param name="ManifestStamp">Hash of the names in the manifest: an input of the manifest target.</param>
 internal sealed record ModelOutputPaths(string Compressed, string Manifest, string Report, string CompressStamp, string ManifestStamp)
 {

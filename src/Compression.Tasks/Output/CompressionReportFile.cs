@@ -1,3 +1,4 @@
+using Compression.Onnx.IO;
 using System.Text.Json;
 
 namespace Compression.Tasks.Output;

@@ -11,10 +11,10 @@ namespace Compression.Onnx.Tests.FourBit;
 public sealed class FourBitPassTests
 {
     [TestMethod]
-    [DataRow(FourBitType.Int4, 32)]
-    [DataRow(FourBitType.UInt4, 16)]
-    [DataRow(FourBitType.UInt4, 64)]
-    public void EmbeddingGatherBecomesGatherBlockQuantized(FourBitType type, int blockSize)
+    [DataRow(QuantizationType.Int4, 32)]
+    [DataRow(QuantizationType.UInt4, 16)]
+    [DataRow(QuantizationType.UInt4, 64)]
+    public void EmbeddingGatherBecomesGatherBlockQuantized(QuantizationType type, int blockSize)
     {
         using var temp = new TempFolder();
         int rows = 50, width = 72;
@@ -24,7 +24,7 @@ public sealed class FourBitPassTests
         Assert.AreEqual(1, report.GatherBlockQuantizedWeights);
         NodeProto node = model.Graph.Node.Single();
         Assert.AreEqual("GatherBlockQuantized", node.OpType);
-        Assert.AreEqual(type == FourBitType.UInt4 ? 4 : 3, node.Input.Count);
+        Assert.AreEqual(type == QuantizationType.UInt4 ? 4 : 3, node.Input.Count);
         CollectionAssert.AreEqual(new long[] { rows, width / 2 }, QuantizedReference.Initializer(model, node.Input[0]).Dims.ToArray());
 
         var reference = original.Clone();
@@ -40,9 +40,9 @@ public sealed class FourBitPassTests
     }
 
     [TestMethod]
-    [DataRow(FourBitType.Int4)]
-    [DataRow(FourBitType.UInt4)]
-    public void ConvWeightInOpset21IsBlockedInt4DequantizeLinear(FourBitType type)
+    [DataRow(QuantizationType.Int4)]
+    [DataRow(QuantizationType.UInt4)]
+    public void ConvWeightInOpset21IsBlockedInt4DequantizeLinear(QuantizationType type)
     {
         using var temp = new TempFolder();
         var original = ConvModel(opset: 21, out float[] image);
@@ -52,7 +52,7 @@ public sealed class FourBitPassTests
         Assert.AreEqual(1, report.FloatWeights, "the conv bias stays in float");
         NodeProto dequantize = model.Graph.Node.Single(n => n.OpType == "DequantizeLinear");
         TensorProto q = QuantizedReference.Initializer(model, dequantize.Input[0]);
-        Assert.AreEqual((int)(type == FourBitType.Int4 ? TensorProto.Types.DataType.Int4 : TensorProto.Types.DataType.Uint4), q.DataType);
+        Assert.AreEqual((int)(type == QuantizationType.Int4 ? TensorProto.Types.DataType.Int4 : TensorProto.Types.DataType.Uint4), q.DataType);
         Assert.AreEqual(32, QuantizedReference.Attribute(dequantize, "block_size", 0));
         Assert.AreEqual(1, QuantizedReference.Attribute(dequantize, "axis", -1), "input channels (64) give fewer scales than 16 output channels");
 

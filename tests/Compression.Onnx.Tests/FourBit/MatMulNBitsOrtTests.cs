@@ -11,14 +11,14 @@ namespace Compression.Onnx.Tests.FourBit;
 public sealed class MatMulNBitsOrtTests
 {
     [TestMethod]
-    [DataRow(37, 5, 16, FourBitType.Int4)]
-    [DataRow(16, 1, 16, FourBitType.UInt4)]
-    [DataRow(10, 3, 32, FourBitType.Int4)]
-    [DataRow(100, 7, 64, FourBitType.UInt4)]
-    [DataRow(300, 9, 128, FourBitType.Int4)]
-    [DataRow(513, 4, 256, FourBitType.UInt4)]
-    [DataRow(64, 1, 32, FourBitType.UInt4)]
-    public void MatMulRunsEqualToTheDequantizedFloatReference(int k, int n, int blockSize, FourBitType type)
+    [DataRow(37, 5, 16, QuantizationType.Int4)]
+    [DataRow(16, 1, 16, QuantizationType.UInt4)]
+    [DataRow(10, 3, 32, QuantizationType.Int4)]
+    [DataRow(100, 7, 64, QuantizationType.UInt4)]
+    [DataRow(300, 9, 128, QuantizationType.Int4)]
+    [DataRow(513, 4, 256, QuantizationType.UInt4)]
+    [DataRow(64, 1, 32, QuantizationType.UInt4)]
+    public void MatMulRunsEqualToTheDequantizedFloatReference(int k, int n, int blockSize, QuantizationType type)
     {
         using var temp = new TempFolder();
         float[] b = FourBitModels.Gaussian(k * n, k + n);
@@ -36,7 +36,7 @@ public sealed class MatMulNBitsOrtTests
         Assert.AreEqual(4, QuantizedReference.Attribute(node, "bits", 0));
         Assert.AreEqual(blockSize, QuantizedReference.Attribute(node, "block_size", 0));
         Assert.AreEqual(1, QuantizedReference.Attribute(node, "accuracy_level", -1));
-        Assert.AreEqual(type == FourBitType.UInt4 ? 4 : 3, node.Input.Count, "zero points only for UInt4");
+        Assert.AreEqual(type == QuantizationType.UInt4 ? 4 : 3, node.Input.Count, "zero points only for UInt4");
 
         float[] dequantized = QuantizedReference.MatMulNBits(model, node);
         var reference = FourBitModels.MatMul(dequantized, k, n);

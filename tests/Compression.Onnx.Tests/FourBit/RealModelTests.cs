@@ -13,9 +13,9 @@ namespace Compression.Onnx.Tests.FourBit;
 public sealed class RealModelTests
 {
     [TestMethod]
-    [DataRow(FourBitType.Int4)]
-    [DataRow(FourBitType.UInt4)]
-    public void TextDirectionClassifierAgreesWithTheOriginal(FourBitType type)
+    [DataRow(QuantizationType.Int4)]
+    [DataRow(QuantizationType.UInt4)]
+    public void TextDirectionClassifierAgreesWithTheOriginal(QuantizationType type)
     {
         using var temp = new TempFolder();
         string path = temp.File("cls.onnx");
@@ -50,9 +50,9 @@ public sealed class RealModelTests
     }
 
     [TestMethod]
-    [DataRow(FourBitType.Int4)]
-    [DataRow(FourBitType.UInt4)]
-    public void SileroVadAgreesWithTheOriginalOverAStream(FourBitType type)
+    [DataRow(QuantizationType.Int4)]
+    [DataRow(QuantizationType.UInt4)]
+    public void SileroVadAgreesWithTheOriginalOverAStream(QuantizationType type)
     {
         using var temp = new TempFolder();
         string path = temp.File("vad.onnx");
@@ -79,8 +79,8 @@ public sealed class RealModelTests
         return results[0].AsEnumerable<float>().ToArray();
     }
 
-    private static CompressionReport QuantizeFile(string source, string destination, FourBitType type) =>
-        ModelCompressor.Compress(source, destination, new CompressionSettings { Quantize = type == FourBitType.Int4 ? QuantizationType.Int4 : QuantizationType.UInt4, Validate = false });
+    private static CompressionReport QuantizeFile(string source, string destination, QuantizationType type) =>
+        ModelCompressor.Compress(source, destination, new CompressionSettings { Quantize = type == QuantizationType.Int4 ? QuantizationType.Int4 : QuantizationType.UInt4, Validate = false });
 
     /// <summary>Speech probabilities over 120 windows of 512 samples (silence, tones with a syllable-like envelope, noise), state carried.</summary>
     private static float[] Stream(string modelPath)

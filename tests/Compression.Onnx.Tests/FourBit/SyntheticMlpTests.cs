@@ -27,7 +27,7 @@ public sealed class SyntheticMlpTests
         return (folder, path, input, output, new FileInfo(path).Length);
     });
 
-    private static readonly System.Collections.Concurrent.ConcurrentDictionary<(FourBitType Type, int BlockSize, bool Search, int AccuracyLevel), Result> Results = new();
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<(QuantizationType Type, int BlockSize, bool Search, int AccuracyLevel), Result> Results = new();
 
     [ClassCleanup]
     public static void DeleteFiles()
@@ -39,9 +39,9 @@ public sealed class SyntheticMlpTests
     }
 
     [TestMethod]
-    [DataRow(FourBitType.Int4)]
-    [DataRow(FourBitType.UInt4)]
-    public void Block32IsAtMost17PercentAndTheClipSearchBeatsRoundToNearest(FourBitType type)
+    [DataRow(QuantizationType.Int4)]
+    [DataRow(QuantizationType.UInt4)]
+    public void Block32IsAtMost17PercentAndTheClipSearchBeatsRoundToNearest(QuantizationType type)
     {
         var rtn = Measure(type, 32, search: false, accuracyLevel: 1);
         var searched = Measure(type, 32, search: true, accuracyLevel: 1);
@@ -54,9 +54,9 @@ public sealed class SyntheticMlpTests
     }
 
     [TestMethod]
-    [DataRow(FourBitType.Int4)]
-    [DataRow(FourBitType.UInt4)]
-    public void LargerBlocksAreSmallerAndLessAccurate(FourBitType type)
+    [DataRow(QuantizationType.Int4)]
+    [DataRow(QuantizationType.UInt4)]
+    public void LargerBlocksAreSmallerAndLessAccurate(QuantizationType type)
     {
         Result previous = Measure(type, 16, search: true, accuracyLevel: 1);
         foreach (int blockSize in new[] { 32, 64, 128 })
@@ -72,10 +72,10 @@ public sealed class SyntheticMlpTests
         Measure(type, 16, search: false, accuracyLevel: 1);
     }
 
-    private static Result Measure(FourBitType type, int blockSize, bool search, int accuracyLevel) =>
+    private static Result Measure(QuantizationType type, int blockSize, bool search, int accuracyLevel) =>
         Results.GetOrAdd((type, blockSize, search, accuracyLevel), key => MeasureOnce(key.Type, key.BlockSize, key.Search, key.AccuracyLevel));
 
-    private static Result MeasureOnce(FourBitType type, int blockSize, bool search, int accuracyLevel)
+    private static Result MeasureOnce(QuantizationType type, int blockSize, bool search, int accuracyLevel)
     {
         var original = Original.Value;
         string path = Path.Combine(original.Folder, $"{type}-{blockSize}-{search}-{accuracyLevel}.onnx");

@@ -115,10 +115,18 @@ public sealed class PreparedModelTests
     [TestMethod]
     public void WeightRange_reaches_the_engine()
     {
-        var settings = new ModelItemSettings { Quantize = Quantization.Int8, WeightRange = WeightRange.Full };
-        Assert.AreEqual(Compression.Onnx.WeightRange.Full, EngineSettings.From(settings).WeightRange);
-        Assert.AreEqual(Compression.Onnx.WeightRange.Portable, EngineSettings.From(settings with { WeightRange = WeightRange.Portable }).WeightRange);
-        Assert.AreEqual(Compression.Onnx.WeightRange.Portable, EngineSettings.From(settings with { WeightRange = null }).WeightRange);
+        // The engine's settings are the resolved ones the sanity check writes into the compression stamp.
+        using var harness = new SanityCheckHarness();
+        Compression.Onnx.WeightRange Resolved(params (string Name, string Value)[] metadata)
+        {
+            Assert.IsTrue(harness.Run(SanityCheckHarness.Item(Model, metadata)), harness.Engine.Describe());
+            string stamp = harness.Prepared[0].GetMetadata("CompressStamp");
+            return Compression.Onnx.Settings.SettingsText.Read(Compression.Tasks.Output.Stamp.ReadBody(stamp)).WeightRange;
+        }
+
+        Assert.AreEqual(Compression.Onnx.WeightRange.Full, Resolved(("Quantize", "Int8"), ("WeightRange", "Full")));
+        Assert.AreEqual(Compression.Onnx.WeightRange.Portable, Resolved(("Quantize", "Int8"), ("WeightRange", "Portable")));
+        Assert.AreEqual(Compression.Onnx.WeightRange.Portable, Resolved(("Quantize", "Int8")));
     }
 
     [TestMethod]
