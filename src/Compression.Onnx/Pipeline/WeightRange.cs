@@ -1,9 +1,10 @@
 namespace Compression.Onnx;
 
 /// <summary>
-/// The range of signed 8-bit weights that feed integer ops (<c>DynamicQuantizeMatMul</c>, <c>MatMulInteger</c>,
-/// <c>ConvInteger</c>): the <c>WeightRange</c> item metadata. Unsigned weights and weight-only forms always use the
-/// full 8-bit range (their kernels cannot overflow, see docs/cpu-portability.md).
+/// The range of signed 8-bit weights that feed integer MatMul ops (<c>DynamicQuantizeMatMul</c>, <c>MatMulInteger</c>,
+/// from MatMul and Gemm): the <c>WeightRange</c> item metadata. Unsigned weights, <c>ConvInteger</c> weights (stored
+/// as uint8 shifted by 128) and weight-only forms always use the full 8-bit range: their kernels cannot overflow
+/// (docs/cpu-portability.md).
 /// </summary>
 public enum WeightRange
 {

@@ -18,7 +18,7 @@ internal sealed class DynamicQuantizer
     private readonly bool _signed;
     private readonly bool _symmetric;
 
-    // Signed weights of integer ops in 7 bits unless WeightRange=Full: see WeightRange.Portable and docs/cpu-portability.md.
+    // Signed MatMul/Gemm weights in 7 bits unless WeightRange=Full: see WeightRange.Portable and docs/cpu-portability.md.
     private readonly bool _reduceRange;
     private readonly Dictionary<(GraphProto, string), (string Q, string Scale, string ZeroPoint)> _dynamicInputs = [];
     private readonly Dictionary<string, (QuantizedWeight Weight, string Data, string Scale, string? ZeroPoint)> _stored = new(StringComparer.Ordinal);
@@ -297,8 +297,16 @@ internal sealed class DynamicQuantizer
             dims = [dims[1], dims[0]];
         }
 
-        int axis = first.OpType == "Conv" ? 0 : 1;
-        return QuantizedWeight.Quantize(values, dims, _settings.PerChannel ? axis : null, _signed, _symmetric, _reduceRange);
+        if (first.OpType == "Conv")
+        {
+            // ConvInteger passes the weight to MLAS as the left operand: int8 there selects the s8 x u8 GEMM, which is
+            // portable C++ on most CPUs (exact but slow); uint8 selects the vectorised u8 x u8 kernels, which widen both
+            // operands and cannot overflow. So signed conv weights keep all 8 bits, stored shifted by 128
+            // (docs/cpu-portability.md).
+            return QuantizedWeight.Quantize(values, dims, _settings.PerChannel ? 0 : null, _signed, _symmetric).AsUnsignedOffset();
+        }
+
+        return QuantizedWeight.Quantize(values, dims, _settings.PerChannel ? 1 : null, _signed, _symmetric, _reduceRange);
     }
 
     private static List<string> TrimEmpty(List<string> inputs)

@@ -25,11 +25,13 @@ internal sealed class EightBitQuantizationPass : ICompressionPass
 
         var converted = new HashSet<string>(StringComparer.Ordinal);
         string integerOps = string.Empty;
+        int integerMatMuls = 0;
         if (settings.EffectiveMode == QuantizationMode.Dynamic)
         {
             var dynamic = new DynamicQuantizer(index, settings);
             dynamic.Run(cancellationToken);
             converted = dynamic.ConvertedWeights;
+            integerMatMuls = dynamic.MatMulCount + dynamic.GemmCount;
             integerOps = string.Create(CultureInfo.InvariantCulture, $"{dynamic.MatMulCount} MatMul, {dynamic.GemmCount} Gemm, {dynamic.ConvCount} Conv integer");
             context.Metadata["compression.integer_ops"] = integerOps;
             if (dynamic.MatMulCount + dynamic.GemmCount + dynamic.ConvCount == 0 && index.Opset < 11)
@@ -51,11 +53,12 @@ internal sealed class EightBitQuantizationPass : ICompressionPass
         string symmetry = settings.EffectiveSymmetric ? "symmetric" : "asymmetric";
         string summary = string.Create(CultureInfo.InvariantCulture, $"{type} {mode}, {granularity} {symmetry} weights ({converted.Count} for integer ops, {weightOnly} dequantized");
         if (folded > 0) summary += string.Create(CultureInfo.InvariantCulture, $", {folded} BatchNormalization folded");
-        bool signedIntegerOps = settings.Quantize == QuantizationType.Int8 && converted.Count > 0;
+        // WeightRange concerns int8 weights of integer MatMul/Gemm only (ConvInteger weights are stored as uint8).
+        bool signedIntegerOps = settings.Quantize == QuantizationType.Int8 && integerMatMuls > 0;
         if (signedIntegerOps && settings.WeightRange == WeightRange.Full)
         {
             // Said on the build line: this file is exact only on CPUs whose int8 kernels accumulate in 32 bits.
-            summary += ", WeightRange=Full: 8-bit integer-op weights, exact only on VNNI/AMX/arm64 CPUs";
+            summary += ", WeightRange=Full: 8-bit integer MatMul weights, exact only on VNNI/AMX/arm64 CPUs";
         }
 
         context.Summary.Add(summary + ")");

@@ -79,6 +79,18 @@ internal sealed class QuantizedWeight
     }
 
     /// <summary>
+    /// The same integers stored as uint8 with the zero point moved by 128 (<c>q + 128</c>, <c>z + 128</c>): equal
+    /// products, but ONNX Runtime then runs the u8 x u8 kernels, which widen both operands before multiplying.
+    /// </summary>
+    public QuantizedWeight AsUnsignedOffset()
+    {
+        if (!Signed) return this;
+        var data = new byte[Data.Length];
+        for (int i = 0; i < data.Length; i++) data[i] = (byte)(Data[i] ^ 0x80);
+        return new QuantizedWeight { Dims = Dims, Axis = Axis, Signed = false, Symmetric = Symmetric, Data = data, Scales = Scales, ZeroPoints = Array.ConvertAll(ZeroPoints, z => z + 128) };
+    }
+
+    /// <summary>
     /// QuantizeLinear saturates only to the storage range [-128, 127]. An asymmetric range's zero point is rounded
     /// separately from the values (and the float32 scale is rounded too), so an end value can land one step past the
     /// reduced range; clamping moves it back by that step and makes the [-64, 64] bound hold for every stored weight.

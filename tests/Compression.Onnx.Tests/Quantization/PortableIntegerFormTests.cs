@@ -8,8 +8,8 @@ namespace Compression.Onnx.Tests.Quantization;
 /// <summary>
 /// The default Int8 integer forms are exact on every CPU: worst-case models (weights at ±max of their column, large
 /// positive activations) compressed with default settings give ONNX Runtime's output equal to the exact integer
-/// result computed in managed code, and every integer-op weight is structurally bounded so that no u8 x s8 pair sum
-/// exceeds int16. The structural bound is what proves it for CPUs this test does not run on: on AVX-512 VNNI, AVX-VNNI,
+/// result computed in managed code, and every int8 integer-op weight is structurally bounded so that no u8 x s8 pair
+/// sum exceeds int16 (conv weights are stored as uint8 and go through u8 x u8 kernels, which widen both operands). The structural bound is what proves it for CPUs this test does not run on: on AVX-512 VNNI, AVX-VNNI,
 /// AMX and arm64 ONNX Runtime accumulates in 32 bits and would hide a saturating form; <c>WeightRange=Full</c> breaks
 /// the bound on every CPU. See docs/cpu-portability.md.
 /// </summary>
@@ -108,8 +108,12 @@ public sealed class PortableIntegerFormTests
     {
         var (model, source, output) = Compress(WorstCaseConv(), default);
         var conv = model.Graph.Node.Single(n => n.OpType == "ConvInteger");
-        Assert.HasCount(3, conv.Input, "x, w, x zero point and no weight zero point: symmetric weights");
-        int[] w = IntegerProductReference.Integers(IntegerProductReference.Initializer(model, conv.Input[1]));
+        var weight = IntegerProductReference.Initializer(model, conv.Input[1]);
+        Assert.AreEqual((int)DataType.Uint8, weight.DataType, "signed conv weights are stored shifted by 128, for the u8 x u8 kernels");
+        int[] w = IntegerProductReference.Integers(weight);
+        int[] zeroPoint = IntegerProductReference.Integers(IntegerProductReference.Initializer(model, conv.Input[3]));
+        CollectionAssert.AreEqual(new[] { 128 }, zeroPoint, "symmetric weights: one scalar zero point at 128");
+        Assert.AreEqual(254, w.Max() - w.Min(), "all 8 bits: [-127, 127] + 128");
 
         // The weight scales are the initializer the rescale multiplies the activation scale with.
         var quantize = model.Graph.Node.Single(n => n.OpType == "DynamicQuantizeLinear");
@@ -120,24 +124,31 @@ public sealed class PortableIntegerFormTests
         float[] x = LargePositive(Channels * Size * Size);
         long[] shape = [1, Channels, Size, Size];
         float[] got = TinyModels.Run(output, x, shape);
-        IntegerProductReference.AssertExact(IntegerProductReference.Conv(x, Channels, Size, Size, w, Filters, Kernel, Kernel, scales, 0), got, "ConvInteger");
+        IntegerProductReference.AssertExact(IntegerProductReference.Conv(x, Channels, Size, Size, w, Filters, Kernel, Kernel, scales, 128), got, "ConvInteger");
         Assert.IsGreaterThanOrEqualTo(0.9999, Cosine(TinyModels.Run(source, x, shape), got), "cosine against the float model");
     }
 
     [TestMethod]
     public void Every_default_Int8_integer_weight_keeps_pair_sums_within_int16_and_Full_does_not()
     {
-        foreach (var worstCase in new[] { WorstCaseMatMul(), WorstCaseConv() })
-        {
-            int portable = IntegerProductReference.LargestPairSum(Compress(worstCase, WeightRange.Portable).Model, out int checkedWeights);
-            Assert.AreEqual(1, checkedWeights, worstCase.Graph.Name);
-            Assert.IsLessThanOrEqualTo(IntegerProductReference.Int16Max, portable, worstCase.Graph.Name + ": 2 * 255 * max|q| of the default form");
+        int portable = IntegerProductReference.LargestPairSum(Compress(WorstCaseMatMul(), WeightRange.Portable).Model, out int checkedWeights);
+        Assert.AreEqual(1, checkedWeights);
+        Assert.IsLessThanOrEqualTo(IntegerProductReference.Int16Max, portable, "2 * 255 * max|q| of the default form");
 
-            // The saturating form fails the same structural check, on every CPU: the test distinguishes the two forms
-            // even where ONNX Runtime would compute both exactly.
-            int full = IntegerProductReference.LargestPairSum(Compress(worstCase, WeightRange.Full).Model, out _);
-            Assert.IsGreaterThan(IntegerProductReference.Int16Max, full, worstCase.Graph.Name + ": WeightRange=Full uses the 8-bit range");
-        }
+        // The saturating form fails the same structural check, on every CPU: the test distinguishes the two forms
+        // even where ONNX Runtime would compute both exactly.
+        int full = IntegerProductReference.LargestPairSum(Compress(WorstCaseMatMul(), WeightRange.Full).Model, out _);
+        Assert.IsGreaterThan(IntegerProductReference.Int16Max, full, "WeightRange=Full uses the 8-bit range");
+    }
+
+    [TestMethod]
+    [DataRow(WeightRange.Portable)]
+    [DataRow(WeightRange.Full)]
+    public void Conv_weights_are_uint8_for_the_u8_x_u8_kernels_whatever_the_weight_range(WeightRange range)
+    {
+        var model = Compress(WorstCaseConv(), range).Model;
+        Assert.AreEqual(0, IntegerProductReference.LargestPairSum(model, out int checkedWeights), "no int8 weight feeds an integer op");
+        Assert.AreEqual(1, checkedWeights);
     }
 
     [TestMethod]
