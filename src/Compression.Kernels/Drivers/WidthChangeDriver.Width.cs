@@ -2,7 +2,7 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 
-namespace Compression.Kernels;
+namespace Compression.Kernels.Drivers;
 
 // The Vector512 code of WidthChangeDriver, written once: VectorWidths.targets derives the Vector256 and Vector128 copies.
 internal static unsafe partial class WidthChangeDriver

@@ -2,7 +2,7 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 
-namespace Compression.Kernels;
+namespace Compression.Kernels.Drivers;
 
 /// <summary>
 /// Loops for elementwise kernels that change the element width: float to byte (4:1), float to 16 bits (2:1),
