@@ -52,17 +52,21 @@ public sealed record CompressionSettings
     /// <summary>How weights are chosen for removal when <see cref="Sparsity"/> is above zero.</summary>
     public PruningMethod Pruning { get; init; }
 
-    /// <summary>Folder of calibration inputs in ONNX test-data layout (<c>test_data_set_*/input_*.pb</c>), for <see cref="QuantizationMode.Static"/>.</summary>
+    /// <summary>Folder of calibration inputs, <c>test_data_set_*/input_*.pb</c> or <c>set_*/INPUT.npy</c>, for <see cref="QuantizationMode.Static"/> (and validation when there is no <see cref="ValidationDataPath"/>).</summary>
     public string? CalibrationDataPath { get; init; }
 
-    /// <summary>Folder of validation inputs in ONNX test-data layout; <see langword="null"/> synthesises inputs from the model's signature.</summary>
+    /// <summary>Folder of validation inputs (same layouts); <see langword="null"/> uses <see cref="CalibrationDataPath"/>, else synthesises inputs from the model's signature.</summary>
     public string? ValidationDataPath { get; init; }
 
     /// <summary>Run the original and the compressed model in ONNX Runtime and report the deviation (default <see langword="true"/>).</summary>
     public bool Validate { get; init; } = true;
 
-    /// <summary>Largest allowed absolute output deviation; exceeding it is error CMP4011. <see langword="null"/> only reports.</summary>
-    public double? Tolerance { get; init; }
+    /// <summary>
+    /// The accuracy budget per output (grammar in <see cref="AccuracyBudget"/>): e.g. <c>cosine&gt;=0.995</c>,
+    /// <c>output:maxabs&lt;=0.02;stateN:cosine&gt;=0.98</c>, or a plain number for the largest |difference|. A miss is error
+    /// CMP4012; <see langword="null"/> only reports.
+    /// </summary>
+    public string? Tolerance { get; init; }
 
     /// <summary>Keep the most sensitive nodes in float until <see cref="Tolerance"/> is met instead of failing.</summary>
     public bool AutoFallback { get; init; }

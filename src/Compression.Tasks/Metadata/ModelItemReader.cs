@@ -66,7 +66,7 @@ internal sealed class ModelItemReader
         double sparsity = OptionalNumber(MetadataNames.Sparsity, 0, 0.99, "a number from 0 to 0.99") ?? 0;
         PruningMethod? pruning = OptionalEnum<PruningMethod>(MetadataNames.Pruning, PruningNames);
         bool validate = OptionalBool(MetadataNames.Validate) ?? true;
-        double? tolerance = OptionalNumber(MetadataNames.Tolerance, 0, double.MaxValue, "a number of 0 or more, e.g. 0.01");
+        string? tolerance = OptionalTolerance();
         bool autoFallback = OptionalBool(MetadataNames.AutoFallback) ?? false;
         string[] excludeNodes = List(MetadataNames.ExcludeNodes);
         string[] excludeOps = List(MetadataNames.ExcludeOps);
@@ -262,6 +262,24 @@ internal sealed class ModelItemReader
         return pruning ?? (sparsity > 0 ? PruningMethod.Unstructured : PruningMethod.None);
     }
 
+    /// <summary>Tolerance in the engine's grammar (one parser: <c>Compression.Onnx.AccuracyBudget</c>); a miss of the grammar is CMP4210.</summary>
+    private string? OptionalTolerance()
+    {
+        string raw = Value(MetadataNames.Tolerance);
+        if (raw.Length == 0)
+        {
+            return null;
+        }
+
+        if (!global::Compression.Onnx.AccuracyBudget.TryParse(raw, out _, out string? error))
+        {
+            Report(new BuildDiagnostic(global::Compression.Onnx.DiagnosticCodes.InvalidTolerance, Format("CompressedModel '{0}': Tolerance=\"{1}\" is not valid: {2}.", Include, raw, error), global::Compression.Onnx.AccuracyBudget.GrammarHelp, _file));
+            return null;
+        }
+
+        return raw;
+    }
+
     private (string? Folder, IReadOnlyList<string> Files) CalibrationData(QuantizationMode? mode)
     {
         string raw = Value(MetadataNames.CalibrationData);
@@ -299,13 +317,15 @@ internal sealed class ModelItemReader
             return (null, []);
         }
 
+        // Both layouts the engine reads (Calibration.SampleFolder): ONNX test data and numpy.
         string[] files = Directory.GetDirectories(folder, "test_data_set_*")
             .SelectMany(set => Directory.GetFiles(set, "*.pb"))
+            .Concat(Directory.GetDirectories(folder, "set_*").SelectMany(set => Directory.GetFiles(set, "*.npy")))
             .Order(StringComparer.Ordinal)
             .ToArray();
-        if (!files.Any(f => Path.GetFileName(f).StartsWith("input_", StringComparison.Ordinal)))
+        if (!files.Any(f => Path.GetFileName(f).StartsWith("input_", StringComparison.Ordinal) || f.EndsWith(".npy", StringComparison.Ordinal)))
         {
-            Report(problem(Format("{0} folder '{1}' has no test_data_set_*/input_*.pb files.", metadata, folder)));
+            Report(problem(Format("{0} folder '{1}' has no test_data_set_*/input_*.pb or set_*/*.npy files.", metadata, folder)));
             return (null, []);
         }
 

@@ -42,7 +42,7 @@ internal sealed record ModelItemSettings
     public string? ValidationData { get; init; }
     public IReadOnlyList<string> ValidationFiles { get; init; } = [];
     public bool Validate { get; init; } = true;
-    public double? Tolerance { get; init; }
+    public string? Tolerance { get; init; }
     public bool AutoFallback { get; init; }
     public IReadOnlyList<string> ExcludeNodes { get; init; } = [];
     public IReadOnlyList<string> ExcludeOps { get; init; } = [];
@@ -73,7 +73,7 @@ internal sealed record ModelItemSettings
         Line(text, "CalibrationData", CalibrationData);
         Line(text, "ValidationData", ValidationData);
         Line(text, "Validate", Bool(Validate));
-        Line(text, "Tolerance", Tolerance?.ToString("R", CultureInfo.InvariantCulture));
+        Line(text, "Tolerance", Tolerance);
         Line(text, "AutoFallback", Bool(AutoFallback));
         Line(text, "ExcludeNodes", string.Join(";", ExcludeNodes));
         Line(text, "ExcludeOps", string.Join(";", ExcludeOps));

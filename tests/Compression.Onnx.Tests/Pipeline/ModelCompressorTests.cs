@@ -35,7 +35,7 @@ public sealed class ModelCompressorTests
         [new CompressionSettings { Optimize = OptimizationLevel.Basic }],
         [new CompressionSettings { Format = ModelFormat.Ort }],
         [new CompressionSettings { TargetOpset = 13 }],
-        [new CompressionSettings { Quantize = QuantizationType.Int8, AutoFallback = true, Tolerance = 0.01 }],
+        [new CompressionSettings { Quantize = QuantizationType.Int8, AutoFallback = true, Tolerance = "0.01" }],
         [new CompressionSettings { Quantize = QuantizationType.BFloat16, Mode = QuantizationMode.Full }],
     ];
 
@@ -50,7 +50,7 @@ public sealed class ModelCompressorTests
         AssertCode(DiagnosticCodes.InvalidSettings, TinyModels.MatMul(64, 64), new CompressionSettings { Quantize = QuantizationType.Int8, Mode = QuantizationMode.Full });
         AssertCode(DiagnosticCodes.InvalidSettings, TinyModels.MatMul(64, 64), new CompressionSettings { Quantize = QuantizationType.Float16, Mode = QuantizationMode.Dynamic });
         AssertCode(DiagnosticCodes.InvalidSettings, TinyModels.MatMul(64, 64), new CompressionSettings { Quantize = QuantizationType.Int8, MinimumWeightElements = -1 });
-        AssertCode(DiagnosticCodes.InvalidSettings, TinyModels.MatMul(64, 64), new CompressionSettings { Quantize = QuantizationType.Int8, Tolerance = -1 });
+        AssertCode(DiagnosticCodes.InvalidTolerance, TinyModels.MatMul(64, 64), new CompressionSettings { Quantize = QuantizationType.Int8, Tolerance = "-1" });
     }
 
     [TestMethod]
@@ -72,7 +72,7 @@ public sealed class ModelCompressorTests
     [TestMethod]
     public void Tolerance_exceeded_is_a_coded_error_and_leaves_nothing()
     {
-        AssertCode(DiagnosticCodes.ToleranceExceeded, TinyModels.MatMul(64, 64), new CompressionSettings { Quantize = QuantizationType.Int8, Tolerance = 0 });
+        AssertCode(DiagnosticCodes.ToleranceExceeded, TinyModels.MatMul(64, 64), new CompressionSettings { Quantize = QuantizationType.Int8, Tolerance = "0" });
     }
 
     [TestMethod]

@@ -129,15 +129,13 @@ public sealed class MetadataValidationTests
     {
         AssertSingleError(
             "CMP2005",
-            ["has no test_data_set_*/input_*.pb files"],
+            ["has no test_data_set_*/input_*.pb or set_*/*.npy files"],
             SanityCheckHarness.Item(Model, ("Quantize", "UInt8"), ("Mode", "Static"), ("CalibrationData", "empty")));
     }
 
     [TestMethod]
     [DataRow("Sparsity", "1.5", "a number from 0 to 0.99")]
     [DataRow("Sparsity", "0,5", "a number from 0 to 0.99")]
-    [DataRow("Tolerance", "-1", "a number of 0 or more")]
-    [DataRow("Tolerance", "NaN", "a number of 0 or more")]
     [DataRow("BlockSize", "48", "a power of two from 16 to 4096")]
     [DataRow("BlockSize", "8", "a power of two from 16 to 4096")]
     [DataRow("AccuracyLevel", "5", "an integer from 0 to 4")]
@@ -148,6 +146,30 @@ public sealed class MetadataValidationTests
         // BlockSize and AccuracyLevel are only valid with 4-bit; Tolerance only with validation (on by default).
         string quantize = metadata is "BlockSize" or "AccuracyLevel" ? "Int4" : "Int8";
         AssertSingleError("CMP2006", [Model, metadata + "=\"" + value + "\"", expected], SanityCheckHarness.Item(Model, ("Quantize", quantize), (metadata, value)));
+    }
+
+    [TestMethod]
+    [DataRow("-1", "must be finite and 0 or more")]
+    [DataRow("NaN", "must be finite and 0 or more")]
+    [DataRow("cosine<=0.9", "cosine is bounded from below")]
+    [DataRow("output:psnr>=30", "is not [output:]metric>=bound")]
+    [DataRow("top1>=1.5", "top1 is at most 1")]
+    [DataRow(";", "it has no rule")]
+    public void Tolerance_outside_the_grammar_is_CMP4210(string value, string expected)
+    {
+        AssertSingleError("CMP4210", [Model, "Tolerance=\"" + value + "\"", expected], SanityCheckHarness.Item(Model, ("Quantize", "Int8"), ("Tolerance", value)));
+    }
+
+    [TestMethod]
+    [DataRow("0.01")]
+    [DataRow("cosine>=0.995")]
+    [DataRow("output:maxabs<=0.02;stateN:cosine>=0.98")]
+    [DataRow("top1>=0.99; meanabs<=0.001")]
+    public void Tolerance_in_the_grammar_passes_the_sanity_check(string value)
+    {
+        using var harness = new SanityCheckHarness();
+        Assert.IsTrue(harness.Run(SanityCheckHarness.Item(Model, ("Quantize", "Int8"), ("Tolerance", value))), harness.Engine.Describe());
+        Assert.IsEmpty(harness.Engine.Errors, harness.Engine.Describe());
     }
 
     [TestMethod]
