@@ -22,13 +22,6 @@ public sealed class GraphFormTests
     private static List<NodeProto> AllNodes(GraphProto g) =>
         [.. g.Node, .. g.Node.SelectMany(n => n.Attribute).Where(a => a.G is not null).SelectMany(a => AllNodes(a.G))];
 
-    private static double Cosine(float[] a, float[] b)
-    {
-        double d = 0, x = 0, y = 0;
-        for (int i = 0; i < a.Length; i++) { d += a[i] * b[i]; x += a[i] * a[i]; y += b[i] * b[i]; }
-        return d / Math.Sqrt(x * y);
-    }
-
     /// <summary>
     /// Runs the original and the compressed model on one seeded input and checks cosine and max |d|. Cosine alone misses
     /// a wrong scale (a doubled scale keeps it at 1 on these bias-free graphs), so max |d| must also stay within
@@ -41,7 +34,7 @@ public sealed class GraphFormTests
         float[] x = TinyModels.Seeded((int)shape.Aggregate(1L, (a, b) => a * b), 99);
         float[] want = TinyModels.Run(source, x, shape), got = TinyModels.Run(output, x, shape);
         Assert.HasCount(want.Length, got);
-        Assert.IsGreaterThan(minCosine, Cosine(want, got));
+        Assert.IsGreaterThan(minCosine, OutputSimilarity.Cosine(want, got));
         double scale = want.Max(v => Math.Abs((double)v)), maxAbs = 0;
         for (int i = 0; i < want.Length; i++) maxAbs = Math.Max(maxAbs, Math.Abs((double)got[i] - want[i]));
         Assert.IsLessThanOrEqualTo(maxRelative * scale, maxAbs, $"max |d| {maxAbs:G4} against an output scale of {scale:G4}");

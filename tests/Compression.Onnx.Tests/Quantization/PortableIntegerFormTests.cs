@@ -76,13 +76,6 @@ public sealed class PortableIntegerFormTests
         return (ModelProto.Parser.ParseFrom(File.ReadAllBytes(output)), source, output);
     }
 
-    private static double Cosine(float[] a, float[] b)
-    {
-        double d = 0, x = 0, y = 0;
-        for (int i = 0; i < a.Length; i++) { d += (double)a[i] * b[i]; x += (double)a[i] * a[i]; y += (double)b[i] * b[i]; }
-        return d / Math.Sqrt(x * y);
-    }
-
     [TestMethod]
     public void Worst_case_MatMul_default_Int8_is_the_exact_integer_result_on_this_CPU()
     {
@@ -97,7 +90,7 @@ public sealed class PortableIntegerFormTests
         IntegerProductReference.AssertExact(IntegerProductReference.MatMul(x, Rows, w, N, scales, [0]), got, "DynamicQuantizeMatMul");
 
         float[] want = TinyModels.Run(source, x, [Rows, K]);
-        Assert.IsGreaterThanOrEqualTo(0.9999, Cosine(want, got), "cosine against the float model");
+        Assert.IsGreaterThanOrEqualTo(0.9999, OutputSimilarity.Cosine(want, got), "cosine against the float model");
         float[] weights = DynamicErrorBound.Weights(WorstCaseMatMul(), "W");
         var bound = DynamicErrorBound.ForProduct(x, Rows, weights, N, DynamicErrorBound.HalfWeightSteps(weights, K, N, QuantizationType.Int8, WeightRange.Portable));
         DynamicErrorBound.AssertWithin(want, got, bound, "worst-case x·W");
@@ -125,7 +118,7 @@ public sealed class PortableIntegerFormTests
         long[] shape = [1, Channels, Size, Size];
         float[] got = TinyModels.Run(output, x, shape);
         IntegerProductReference.AssertExact(IntegerProductReference.Conv(x, Channels, Size, Size, w, Filters, Kernel, Kernel, scales, 128), got, "ConvInteger");
-        Assert.IsGreaterThanOrEqualTo(0.9999, Cosine(TinyModels.Run(source, x, shape), got), "cosine against the float model");
+        Assert.IsGreaterThanOrEqualTo(0.9999, OutputSimilarity.Cosine(TinyModels.Run(source, x, shape), got), "cosine against the float model");
     }
 
     [TestMethod]

@@ -148,5 +148,16 @@ public sealed record ToleranceMiss(ToleranceRule Rule, string Output, double Val
 {
     /// <summary>E.g. <c>output 'logits': cosine 0.9712, needs &gt;= 0.995</c>.</summary>
     public override string ToString() => string.Create(CultureInfo.InvariantCulture,
-        $"output '{Output}': {Rule.MetricName} {Value:G4}, needs {(Rule.HigherIsBetter ? ">=" : "<=")} {Rule.Bound:R}");
+        $"output '{Output}': {Rule.MetricName} {Shown}, needs {(Rule.HigherIsBetter ? ">=" : "<=")} {Rule.Bound:R}");
+
+    // Four digits, unless they round the value onto the passing side of a bound just beside it (cosine 0.99997
+    // against 0.999999999 would read "cosine 1"): then every digit.
+    private string Shown
+    {
+        get
+        {
+            string short4 = Value.ToString("G4", CultureInfo.InvariantCulture);
+            return Rule.Holds(double.Parse(short4, CultureInfo.InvariantCulture)) ? Value.ToString("R", CultureInfo.InvariantCulture) : short4;
+        }
+    }
 }
