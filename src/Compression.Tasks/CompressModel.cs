@@ -66,6 +66,11 @@ public sealed class CompressModel : PreparedModelTask, ICancelableTask, IDisposa
                         $"{Path.GetFileName(model.SourcePath)}: output '{output.Name}': max |d| {output.MaxAbsoluteDifference:G3}, mean |d| {output.MeanAbsoluteDifference:G3}, cosine {output.CosineSimilarity:0.######} over {output.ElementCount} values"));
             }
 
+            foreach (CompressionWarning warning in report.Warnings)
+            {
+                Log.LogDiagnostic(new BuildDiagnostic(warning.Code, Path.GetFileName(model.SourcePath) + ": " + warning.Message, warning.Help, model.SourcePath, IsWarning: true));
+            }
+
             foreach (string note in report.Notes)
             {
                 if (note.StartsWith(ValidationSkipped, StringComparison.Ordinal))

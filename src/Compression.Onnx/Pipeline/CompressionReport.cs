@@ -44,6 +44,9 @@ public sealed class CompressionReport
     /// <summary>Things worth knowing (forms chosen because of the opset, validation skipped and why...).</summary>
     public IReadOnlyList<string> Notes { get; }
 
+    /// <summary>Coded warnings: the build succeeded, but the user should act (e.g. an accuracy budget checked on synthesised integer inputs).</summary>
+    public IReadOnlyList<CompressionWarning> Warnings { get; init; } = [];
+
     /// <summary>The comparison with the original in ONNX Runtime, or <see langword="null"/> when validation was off or skipped.</summary>
     public ValidationReport? Validation { get; }
 
@@ -62,3 +65,9 @@ public sealed class CompressionReport
         return text + string.Create(CultureInfo.InvariantCulture, $", {Elapsed.TotalSeconds:0.00} s");
     }
 }
+
+/// <summary>A coded warning of a compression that succeeded.</summary>
+/// <param name="Code">The diagnostic code (docs/diagnostics.md).</param>
+/// <param name="Message">What happened.</param>
+/// <param name="Help">What to do.</param>
+public sealed record CompressionWarning(string Code, string Message, string Help);

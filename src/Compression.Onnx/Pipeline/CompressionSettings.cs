@@ -1,3 +1,5 @@
+using Compression.Onnx.Quantization;
+
 namespace Compression.Onnx;
 
 /// <summary>
@@ -20,6 +22,20 @@ public sealed record CompressionSettings
     /// (symmetric for signed types, asymmetric for unsigned ones).</summary>
     public bool? Symmetric { get; init; }
 
+    /// <summary>
+    /// The range of signed 8-bit weights feeding integer MatMul ops: <see cref="WeightRange.Portable"/> (7-bit, exact on
+    /// every CPU) by default, <see cref="WeightRange.Full"/> for fleets whose CPUs all accumulate int8 products in 32 bits.
+    /// </summary>
+    public WeightRange WeightRange { get; init; }
+
+    /// <summary>
+    /// How a dynamically quantized MatMul/Gemm is written. Fused (<c>com.microsoft</c> <c>DynamicQuantizeMatMul</c>)
+    /// measured as fast or faster than the plain ONNX chain in ONNX Runtime 1.31 (up to 1.6x at batch 32;
+    /// docs/reports/passes.md) and works at any opset; the plain chain stays available for other runtimes and tests.
+    /// Internal: not an item metadata.
+    /// </summary>
+    internal IntegerMatMulForm MatMulForm { get; init; } = IntegerMatMulForm.Fused;
+
     /// <summary>Elements sharing one scale in 4-bit block quantization (power of two, at least 16).</summary>
     public int BlockSize { get; init; } = 32;
 
@@ -36,17 +52,21 @@ public sealed record CompressionSettings
     /// <summary>How weights are chosen for removal when <see cref="Sparsity"/> is above zero.</summary>
     public PruningMethod Pruning { get; init; }
 
-    /// <summary>Folder of calibration inputs in ONNX test-data layout (<c>test_data_set_*/input_*.pb</c>), for <see cref="QuantizationMode.Static"/>.</summary>
+    /// <summary>Folder of calibration inputs, <c>test_data_set_*/input_*.pb</c> or <c>set_*/INPUT.npy</c>, for <see cref="QuantizationMode.Static"/> (and validation when there is no <see cref="ValidationDataPath"/>).</summary>
     public string? CalibrationDataPath { get; init; }
 
-    /// <summary>Folder of validation inputs in ONNX test-data layout; <see langword="null"/> synthesises inputs from the model's signature.</summary>
+    /// <summary>Folder of validation inputs (same layouts); <see langword="null"/> uses <see cref="CalibrationDataPath"/>, else synthesises inputs from the model's signature.</summary>
     public string? ValidationDataPath { get; init; }
 
     /// <summary>Run the original and the compressed model in ONNX Runtime and report the deviation (default <see langword="true"/>).</summary>
     public bool Validate { get; init; } = true;
 
-    /// <summary>Largest allowed absolute output deviation; exceeding it is error CMP4011. <see langword="null"/> only reports.</summary>
-    public double? Tolerance { get; init; }
+    /// <summary>
+    /// The accuracy budget per output (grammar in <see cref="AccuracyBudget"/>): e.g. <c>cosine&gt;=0.995</c>,
+    /// <c>output:maxabs&lt;=0.02;stateN:cosine&gt;=0.98</c>, or a plain number for the largest |difference|. A miss is error
+    /// CMP4012; <see langword="null"/> only reports.
+    /// </summary>
+    public string? Tolerance { get; init; }
 
     /// <summary>Keep the most sensitive nodes in float until <see cref="Tolerance"/> is met instead of failing.</summary>
     public bool AutoFallback { get; init; }

@@ -2,6 +2,7 @@ using Compression.Onnx.IO;
 using System.Diagnostics;
 using System.Globalization;
 using Compression.Onnx.Pipeline;
+using Compression.Onnx.Validation;
 using Onnx;
 
 namespace Compression.Onnx;
@@ -56,21 +57,14 @@ public static class ModelCompressor
             onnxModel.Save(temp);
             ValidationReport? validation = null;
             var notes = new List<string>(context.Notes);
+            var warnings = new List<CompressionWarning>();
             if (settings.Validate)
             {
-                validation = ModelValidator.Validate(sourcePath, temp, settings.ValidationDataPath, settings.ValidationSampleCount, cancellationToken);
+                validation = AccuracyCheck.Validate(sourcePath, temp, settings, warnings, cancellationToken);
                 if (validation.SkippedReason is { } reason)
                 {
                     notes.Add("validation skipped: " + reason);
                     validation = null;
-                }
-                else if (settings.Tolerance is double tolerance && validation.MaxAbsoluteDifference > tolerance)
-                {
-                    var worst = validation.Outputs.MaxBy(o => o.MaxAbsoluteDifference)!;
-                    throw new CompressionException(DiagnosticCodes.ToleranceExceeded,
-                        string.Create(CultureInfo.InvariantCulture, $"Output '{worst.Name}' deviates by {worst.MaxAbsoluteDifference:G4} (max |d| over {validation.InputCount} inputs), above Tolerance={tolerance}."),
-                        sourcePath,
-                        "Raise Tolerance, keep sensitive nodes in float with ExcludeNodes/ExcludeOps, use Mode=WeightOnly, or a wider type (UInt8 -> Int8 per-channel, Int8 -> Float16).");
                 }
             }
 
@@ -81,7 +75,10 @@ public static class ModelCompressor
                 File.Move(file, Path.Combine(directory, Path.GetFileName(file)), overwrite: true);
             }
 
-            return new CompressionReport(sourcePath, outputPath, new FileInfo(sourcePath).Length, compressedBytes, summary, context.Metadata, notes, validation, clock.Elapsed);
+            return new CompressionReport(sourcePath, outputPath, new FileInfo(sourcePath).Length, compressedBytes, summary, context.Metadata, notes, validation, clock.Elapsed)
+            {
+                Warnings = warnings,
+            };
         }
         finally
         {

@@ -33,9 +33,9 @@ internal static class SettingsCheck
             throw Invalid(sourcePath, string.Create(CultureInfo.InvariantCulture, $"BlockSize={s.BlockSize} is not a power of two of at least 16."), "Use 16, 32, 64, 128...");
         }
 
-        if (s.Tolerance is double t && !(t >= 0))
+        if (s.Tolerance is { } tolerance)
         {
-            throw Invalid(sourcePath, string.Create(CultureInfo.InvariantCulture, $"Tolerance={t} is negative or not a number."), "Give the largest allowed absolute output difference, for example 0.01.");
+            AccuracyBudget.Parse(tolerance, sourcePath);
         }
 
         if (s.MinimumWeightElements is < 0 || s.ValidationSampleCount < 1)

@@ -73,7 +73,7 @@ internal sealed class PruningPass : ICompressionPass
 
         var initializers = new HashSet<string>(context.Model.Proto.Graph.Initializer.Select(i => i.Name), StringComparer.Ordinal);
         var names = context.Model.Proto.Graph.Input.Select(i => i.Name).Where(n => !initializers.Contains(n)).ToList();
-        return TestDataReader.Read(folder, names)
+        return Onnx.Calibration.SampleFolder.Open(folder, "CalibrationData", Onnx.Calibration.SampleInput.FromNames(names)).Read()
             .Select(set => (IReadOnlyList<NamedOnnxValue>)set.Select(ToValue).ToList())
             .ToList();
     }

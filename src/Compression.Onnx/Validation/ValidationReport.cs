@@ -24,6 +24,9 @@ public sealed class ValidationReport
     /// <summary>The deviation of each output, in the model's output order.</summary>
     public IReadOnlyList<OutputDeviation> Outputs { get; }
 
+    /// <summary>Integer inputs that were synthesised (all 0): a check on them proves little about real use.</summary>
+    public IReadOnlyList<string> SynthesisedIntegerInputs { get; init; } = [];
+
     /// <summary>The largest absolute difference over all outputs.</summary>
     public double MaxAbsoluteDifference => Outputs.Count == 0 ? 0 : Outputs.Max(o => o.MaxAbsoluteDifference);
 

@@ -9,6 +9,9 @@ internal enum Quantization { None, Int8, UInt8, Int4, UInt4, Float16, BFloat16 }
 /// <summary>How integer quantization is applied (<c>Mode</c>).</summary>
 internal enum QuantizationMode { Dynamic, WeightOnly, Static, Full }
 
+/// <summary>The range of signed 8-bit weights feeding integer ops (<c>WeightRange</c>).</summary>
+internal enum WeightRange { Portable, Full }
+
 /// <summary>Magnitude pruning flavour (<c>Pruning</c>).</summary>
 internal enum PruningMethod { None, Unstructured, Global, TwoFour, Channel }
 
@@ -31,6 +34,7 @@ internal sealed record ModelItemSettings
     public bool? Symmetric { get; init; }
     public int? BlockSize { get; init; }
     public int? AccuracyLevel { get; init; }
+    public WeightRange? WeightRange { get; init; }
     public double Sparsity { get; init; }
     public PruningMethod Pruning { get; init; }
     public string? CalibrationData { get; init; }
@@ -38,7 +42,7 @@ internal sealed record ModelItemSettings
     public string? ValidationData { get; init; }
     public IReadOnlyList<string> ValidationFiles { get; init; } = [];
     public bool Validate { get; init; } = true;
-    public double? Tolerance { get; init; }
+    public string? Tolerance { get; init; }
     public bool AutoFallback { get; init; }
     public IReadOnlyList<string> ExcludeNodes { get; init; } = [];
     public IReadOnlyList<string> ExcludeOps { get; init; } = [];
@@ -63,12 +67,13 @@ internal sealed record ModelItemSettings
         Line(text, "Symmetric", Bool(Symmetric));
         Line(text, "BlockSize", BlockSize?.ToString(CultureInfo.InvariantCulture));
         Line(text, "AccuracyLevel", AccuracyLevel?.ToString(CultureInfo.InvariantCulture));
+        Line(text, "WeightRange", WeightRange?.ToString());
         Line(text, "Sparsity", Sparsity.ToString("R", CultureInfo.InvariantCulture));
         Line(text, "Pruning", Spell(Pruning));
         Line(text, "CalibrationData", CalibrationData);
         Line(text, "ValidationData", ValidationData);
         Line(text, "Validate", Bool(Validate));
-        Line(text, "Tolerance", Tolerance?.ToString("R", CultureInfo.InvariantCulture));
+        Line(text, "Tolerance", Tolerance);
         Line(text, "AutoFallback", Bool(AutoFallback));
         Line(text, "ExcludeNodes", string.Join(";", ExcludeNodes));
         Line(text, "ExcludeOps", string.Join(";", ExcludeOps));

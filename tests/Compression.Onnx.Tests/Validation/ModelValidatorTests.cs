@@ -67,17 +67,17 @@ public sealed class ModelValidatorTests
         string dir = PassTestFiles.NewTempDirectory();
         string model = TinyModels.Save(TinyModels.MatMul(16, 8), dir, "m.onnx");
         var missing = Assert.ThrowsExactly<CompressionException>(() => ModelValidator.Validate(model, model, Path.Combine(dir, "nowhere")));
-        Assert.AreEqual(DiagnosticCodes.InvalidValidationData, missing.Code);
+        Assert.AreEqual(DiagnosticCodes.SampleDataMissing, missing.Code);
 
         string set = Directory.CreateDirectory(Path.Combine(dir, "data", "test_data_set_0")).FullName;
         var wrongShape = TinyModels.Floats(string.Empty, [2, 5], TinyModels.Seeded(10, 1));
         File.WriteAllBytes(Path.Combine(set, "input_0.pb"), wrongShape.ToByteArray());
         var rejected = Assert.ThrowsExactly<CompressionException>(() => ModelValidator.Validate(model, model, Path.Combine(dir, "data")));
-        Assert.AreEqual(DiagnosticCodes.InvalidValidationData, rejected.Code);
+        Assert.AreEqual(DiagnosticCodes.SampleShapeMismatch, rejected.Code);
 
         File.WriteAllBytes(Path.Combine(set, "input_0.pb"), [0xFF, 0xFF, 0xFF]);
         var garbage = Assert.ThrowsExactly<CompressionException>(() => ModelValidator.Validate(model, model, Path.Combine(dir, "data")));
-        Assert.AreEqual(DiagnosticCodes.InvalidValidationData, garbage.Code);
+        Assert.AreEqual(DiagnosticCodes.SampleFileCorrupt, garbage.Code);
     }
 
     [TestMethod]

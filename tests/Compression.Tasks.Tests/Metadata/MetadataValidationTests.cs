@@ -20,10 +20,11 @@ public sealed class MetadataValidationTests
     [DataRow("GenerateWrapper", "no", "true, false")]
     [DataRow("PerChannel", "maybe", "true, false")]
     [DataRow("AutoFallback", "on", "true, false")]
+    [DataRow("WeightRange", "Reduced", "Portable, Full")]
     public void Unknown_value_is_CMP2001_naming_item_metadata_and_allowed_values(string metadata, string value, string allowed)
     {
         // PerChannel needs an integer Quantize to get as far as its value check without a contradiction.
-        string quantize = metadata is "Mode" or "PerChannel" ? "Int8" : "None";
+        string quantize = metadata is "Mode" or "PerChannel" or "WeightRange" ? "Int8" : "None";
         AssertSingleError(
             "CMP2001",
             [Model, metadata + "=\"" + value + "\"", "Allowed values: " + allowed],
@@ -67,6 +68,7 @@ public sealed class MetadataValidationTests
     [DataRow("None", "Mode", "WeightOnly", "Mode=\"WeightOnly\" needs a Quantize type")]
     [DataRow("Int8", "BlockSize", "64", "BlockSize=\"64\" applies to 4-bit quantization only")]
     [DataRow("Float16", "AccuracyLevel", "1", "AccuracyLevel=\"1\" applies to 4-bit quantization only")]
+    [DataRow("Int4", "WeightRange", "Full", "WeightRange=\"Full\" applies to 8-bit quantization only")]
     [DataRow("BFloat16", "PerChannel", "true", "PerChannel applies to integer quantization only")]
     [DataRow("None", "Symmetric", "false", "Symmetric applies to integer quantization only")]
     [DataRow("Int8", "AutoFallback", "true", "AutoFallback=\"true\" needs a Tolerance")]
@@ -127,15 +129,13 @@ public sealed class MetadataValidationTests
     {
         AssertSingleError(
             "CMP2005",
-            ["has no test_data_set_*/input_*.pb files"],
+            ["has no test_data_set_*/input_*.pb or set_*/*.npy files"],
             SanityCheckHarness.Item(Model, ("Quantize", "UInt8"), ("Mode", "Static"), ("CalibrationData", "empty")));
     }
 
     [TestMethod]
     [DataRow("Sparsity", "1.5", "a number from 0 to 0.99")]
     [DataRow("Sparsity", "0,5", "a number from 0 to 0.99")]
-    [DataRow("Tolerance", "-1", "a number of 0 or more")]
-    [DataRow("Tolerance", "NaN", "a number of 0 or more")]
     [DataRow("BlockSize", "48", "a power of two from 16 to 4096")]
     [DataRow("BlockSize", "8", "a power of two from 16 to 4096")]
     [DataRow("AccuracyLevel", "5", "an integer from 0 to 4")]
@@ -146,6 +146,30 @@ public sealed class MetadataValidationTests
         // BlockSize and AccuracyLevel are only valid with 4-bit; Tolerance only with validation (on by default).
         string quantize = metadata is "BlockSize" or "AccuracyLevel" ? "Int4" : "Int8";
         AssertSingleError("CMP2006", [Model, metadata + "=\"" + value + "\"", expected], SanityCheckHarness.Item(Model, ("Quantize", quantize), (metadata, value)));
+    }
+
+    [TestMethod]
+    [DataRow("-1", "must be finite and 0 or more")]
+    [DataRow("NaN", "must be finite and 0 or more")]
+    [DataRow("cosine<=0.9", "cosine is bounded from below")]
+    [DataRow("output:psnr>=30", "is not [output:]metric>=bound")]
+    [DataRow("top1>=1.5", "top1 is at most 1")]
+    [DataRow(";", "it has no rule")]
+    public void Tolerance_outside_the_grammar_is_CMP4210(string value, string expected)
+    {
+        AssertSingleError("CMP4210", [Model, "Tolerance=\"" + value + "\"", expected], SanityCheckHarness.Item(Model, ("Quantize", "Int8"), ("Tolerance", value)));
+    }
+
+    [TestMethod]
+    [DataRow("0.01")]
+    [DataRow("cosine>=0.995")]
+    [DataRow("output:maxabs<=0.02;stateN:cosine>=0.98")]
+    [DataRow("top1>=0.99; meanabs<=0.001")]
+    public void Tolerance_in_the_grammar_passes_the_sanity_check(string value)
+    {
+        using var harness = new SanityCheckHarness();
+        Assert.IsTrue(harness.Run(SanityCheckHarness.Item(Model, ("Quantize", "Int8"), ("Tolerance", value))), harness.Engine.Describe());
+        Assert.IsEmpty(harness.Engine.Errors, harness.Engine.Describe());
     }
 
     [TestMethod]
