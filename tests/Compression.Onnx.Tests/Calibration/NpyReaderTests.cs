@@ -3,6 +3,7 @@ using System.Runtime.InteropServices;
 using Compression.Onnx.Calibration;
 using Compression.Onnx.Tests.Corpus;
 using Compression.Onnx.Tests.Pipeline;
+using Compression.Testing;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Compression.Onnx.Conversion;
 using Compression.Onnx.Tests.Corpus;
+using Compression.Testing;
 
 namespace Compression.Onnx.Tests.Conversion;
 

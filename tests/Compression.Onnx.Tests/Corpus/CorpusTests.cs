@@ -1,5 +1,6 @@
 using Compression.Onnx.IO;
 using Compression.Onnx.Tests.IO;
+using Compression.Testing;
 
 namespace Compression.Onnx.Tests.Corpus;
 

@@ -21,7 +21,7 @@ public sealed class RealModelTests
         string path = temp.File("cls.onnx");
         var report = QuantizeFile(TestFiles.PpOcr, path, type);
 
-        const int count = 64;
+        const int count = 256;
         var random = new Random(5);
         using var sessionOptions = new Microsoft.ML.OnnxRuntime.SessionOptions { LogSeverityLevel = Microsoft.ML.OnnxRuntime.OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR };
         using var originalSession = new Microsoft.ML.OnnxRuntime.InferenceSession(TestFiles.PpOcr, sessionOptions);
@@ -44,7 +44,9 @@ public sealed class RealModelTests
         Assert.AreEqual("1", report.Metadata["compression.weights_4bit"], "the final fully connected layer");
         Assert.IsGreaterThan(40, int.Parse(report.Metadata["compression.weights_8bit"], System.Globalization.CultureInfo.InvariantCulture), "opset 9: the Conv weights take 8 bits");
         Assert.IsLessThan(0.5, ratio, "204 small weights stay in float; UInt4 -> uint8 adds a zero point per channel");
-        Assert.IsGreaterThanOrEqualTo(0.95 * count, (double)agree);
+        // Measured on AVX2: 247/256 (Int4) and 249/256 (UInt4); the flips are images whose original sits near p = 0.5.
+        // Bound 93% leaves 8 more flips, so another CPU's rounding of those borderline images cannot turn it red.
+        Assert.IsGreaterThanOrEqualTo(0.93 * count, (double)agree);
         Assert.IsLessThan(0.1, max);
         Validation.OnnxChecker.AssertValid(path);
     }
@@ -58,8 +60,9 @@ public sealed class RealModelTests
         string path = temp.File("vad.onnx");
         var report = QuantizeFile(TestFiles.Silero, path, type);
 
-        float[] expected = Stream(TestFiles.Silero);
-        float[] actual = Stream(path);
+        // The committed 22 s recording (speech, silence, noise), 697 windows with the state carried.
+        float[] expected = Compression.Onnx.Tests.RealModels.VadHarness.SpeechProbabilities(TestFiles.Silero);
+        float[] actual = Compression.Onnx.Tests.RealModels.VadHarness.SpeechProbabilities(path);
         var error = ErrorMetrics.Compare(expected, actual);
         int agree = expected.Zip(actual).Count(p => p.First >= 0.5f == p.Second >= 0.5f);
         double mean = expected.Zip(actual).Average(p => Math.Abs(p.First - p.Second));
@@ -68,8 +71,10 @@ public sealed class RealModelTests
         Assert.AreEqual("0", report.Metadata["compression.weights_4bit"], "opset 16 Conv/LSTM model: no MatMul, Gemm or Gather weight");
         Assert.IsGreaterThan(10, int.Parse(report.Metadata["compression.weights_8bit"], System.Globalization.CultureInfo.InvariantCulture));
         Assert.IsLessThan(0.40, ratio);
-        Assert.IsLessThan(0.05, mean);
-        Assert.IsGreaterThanOrEqualTo(0.95 * expected.Length, (double)agree);
+        // Silero has no MatMul/Gemm/Gather weight, so Int4/UInt4 fall back to 8-bit weight-only and meet the Int8/UInt8
+        // bounds of RealModels/SileroVadTests: measured mean |d| 0.0085 / 0.0047, 692 and 695 of 697 decisions.
+        Assert.IsLessThan(0.013, mean);
+        Assert.IsGreaterThanOrEqualTo(0.97 * expected.Length, (double)agree);
         Validation.OnnxChecker.AssertValid(path);
     }
 
@@ -81,38 +86,6 @@ public sealed class RealModelTests
 
     private static CompressionReport QuantizeFile(string source, string destination, QuantizationType type) =>
         ModelCompressor.Compress(source, destination, new CompressionSettings { Quantize = type == QuantizationType.Int4 ? QuantizationType.Int4 : QuantizationType.UInt4, Validate = false });
-
-    /// <summary>Speech probabilities over 120 windows of 512 samples (silence, tones with a syllable-like envelope, noise), state carried.</summary>
-    private static float[] Stream(string modelPath)
-    {
-        using var options = new Microsoft.ML.OnnxRuntime.SessionOptions { LogSeverityLevel = Microsoft.ML.OnnxRuntime.OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR };
-        using var session = new Microsoft.ML.OnnxRuntime.InferenceSession(modelPath, options);
-        var random = new Random(3);
-        float[] state = new float[256];
-        var probabilities = new List<float>();
-        for (int w = 0; w < 120; w++)
-        {
-            var window = new float[512];
-            for (int i = 0; i < 512; i++)
-            {
-                double t = ((w * 512) + i) / 16000.0;
-                double voiced = (w / 20) % 2 == 1 ? Math.Max(0, Math.Sin(2 * Math.PI * 4 * t)) : 0;
-                double harmonic = Math.Sin(2 * Math.PI * 140 * t) + (0.5 * Math.Sin(2 * Math.PI * 280 * t)) + (0.3 * Math.Sin(2 * Math.PI * 700 * t));
-                window[i] = (float)((0.3 * voiced * harmonic) + (0.01 * ((random.NextDouble() * 2) - 1)));
-            }
-
-            using var results = session.Run(
-            [
-                OnnxRunner.Float("input", window, 1, 512),
-                OnnxRunner.Float("state", state, 2, 1, 128),
-                OnnxRunner.Int64("sr", [16000]),
-            ]);
-            probabilities.Add(results.First(r => r.Name == "output").AsEnumerable<float>().First());
-            state = results.First(r => r.Name == "stateN").AsEnumerable<float>().ToArray();
-        }
-
-        return [.. probabilities];
-    }
 
     private static float[] SmoothImage(Random random)
     {

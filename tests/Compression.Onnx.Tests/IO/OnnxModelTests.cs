@@ -84,33 +84,42 @@ public sealed class OnnxModelTests
         Assert.IsEmpty(folder.Entries());
     }
 
+    /// <summary>
+    /// The write succeeds and the final move fails: the target is a directory, which no rename can replace, even
+    /// for root (a read-only folder would not stop root, so that test never ran in CI). The failure is coded, the
+    /// target and its content are untouched, and the temporary file is gone.
+    /// </summary>
     [TestMethod]
-    public void SaveOverAReadOnlyFileFailsCodedAndKeepsTheOriginal()
+    public void SaveWhoseFinalMoveFailsIsCodedAndLeavesTheTargetAsItWas()
     {
-        if (OperatingSystem.IsWindows() || Environment.UserName == "root")
-        {
-            Console.WriteLine("Skipped: permissions are not enforced for this user/platform.");
-            return;
-        }
-
         using var folder = new TempFolder();
-        string locked = Path.Combine(folder.Path, "locked");
-        Directory.CreateDirectory(locked);
-        string path = Path.Combine(locked, "m.onnx");
-        File.WriteAllText(path, "original");
-        File.SetUnixFileMode(locked, UnixFileMode.UserRead | UnixFileMode.UserExecute);
-        try
-        {
-            using OnnxModel model = OnnxModel.FromProto(ModelFactory.AddMul(8));
-            var error = Assert.ThrowsExactly<CompressionException>(() => model.Save(path));
-            Assert.AreEqual(DiagnosticCodes.SaveFailed, error.Code);
-            Assert.AreEqual("original", File.ReadAllText(path));
-            Assert.HasCount(1, Directory.GetFiles(locked));
-        }
-        finally
-        {
-            File.SetUnixFileMode(locked, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        }
+        string path = folder.File("m.onnx");
+        Directory.CreateDirectory(path);
+        File.WriteAllText(Path.Combine(path, "keep.txt"), "original");
+        using OnnxModel model = OnnxModel.FromProto(ModelFactory.AddMul(8));
+
+        var error = Assert.ThrowsExactly<CompressionException>(() => model.Save(path));
+
+        Assert.AreEqual(DiagnosticCodes.SaveFailed, error.Code);
+        Assert.AreEqual(path, error.FilePath);
+        Assert.AreEqual("original", File.ReadAllText(Path.Combine(path, "keep.txt")));
+        CollectionAssert.AreEqual(new[] { "m.onnx" }, folder.Entries(), "no temporary file left beside the target");
+    }
+
+    /// <summary>The folder of the target is a file: creating the temporary file fails (for root too), coded, nothing written.</summary>
+    [TestMethod]
+    public void SaveUnderAPathWhoseFolderIsAFileIsCodedAndChangesNothing()
+    {
+        using var folder = new TempFolder();
+        string notAFolder = folder.File("plain");
+        File.WriteAllText(notAFolder, "original");
+        using OnnxModel model = OnnxModel.FromProto(ModelFactory.AddMul(8));
+
+        var error = Assert.ThrowsExactly<CompressionException>(() => model.Save(Path.Combine(notAFolder, "m.onnx")));
+
+        Assert.AreEqual(DiagnosticCodes.SaveFailed, error.Code);
+        Assert.AreEqual("original", File.ReadAllText(notAFolder));
+        CollectionAssert.AreEqual(new[] { "plain" }, folder.Entries());
     }
 
     [TestMethod]

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Compression.Onnx.IO;
 using Compression.Onnx.Pruning;
 using Compression.Onnx.Tests.IO;
+using Compression.Testing;
 using Google.Protobuf;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
@@ -11,8 +12,6 @@ namespace Compression.Onnx.Tests.Pruning;
 [TestClass]
 public sealed class CorpusAndSileroPruningTests
 {
-    private const string Corpus = "/usr/share/libonnx-testdata/data/pytorch-converted";
-
     /// <summary>
     /// Every pytorch-converted corpus model, pruned by magnitude (sparse storage) and by channels where it has
     /// prunable channels, still loads and runs in ONNX Runtime on its own test inputs and passes onnx.checker.
@@ -20,16 +19,17 @@ public sealed class CorpusAndSileroPruningTests
     [TestMethod]
     public void PrunedCorpusModelsRunAndPassTheChecker()
     {
-        if (!Compression.Onnx.Tests.Corpus.Requirement.Require(Directory.Exists(Corpus), "libonnx-testdata") || !Compression.Onnx.Tests.Corpus.Requirement.Require(Validation.OnnxChecker.IsAvailable, "python3-onnx"))
+        string corpus = Path.Combine(Compression.Onnx.Tests.Corpus.CorpusModel.Root, "pytorch-converted");
+        if (!Requirement.Require(Directory.Exists(corpus), "libonnx-testdata (" + corpus + ")", "apt-get install libonnx-testdata, or set ONNX_TESTDATA") || !Requirement.Require(Validation.OnnxChecker.IsAvailable, "python3-onnx"))
         {
             return;
         }
 
         string folder = Directory.CreateTempSubdirectory("pruned-corpus").FullName;
-        int magnitude = 0, channel = 0, ran = 0;
+        int magnitude = 0, channel = 0, channelRefused = 0, ran = 0;
         try
         {
-            foreach (string modelPath in Directory.GetFiles(Corpus, "model.onnx", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
+            foreach (string modelPath in Directory.GetFiles(corpus, "model.onnx", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
             {
                 string test = Path.GetFileName(Path.GetDirectoryName(modelPath)!);
                 string dataSet = Path.Combine(Path.GetDirectoryName(modelPath)!, "test_data_set_0");
@@ -60,8 +60,17 @@ public sealed class CorpusAndSileroPruningTests
                             channel++;
                         }
                     }
-                    catch (CompressionException e) when (e.Code is "CMP4602" or "CMP4603")
+                    catch (CompressionException e) when (mode == "magnitude" && e.Code == DiagnosticCodes.NothingToPrune)
                     {
+                        continue;
+                    }
+                    catch (CompressionException e) when (mode == "channel" && e.Code == DiagnosticCodes.NoPrunableChannels)
+                    {
+                        // Most corpus models end in the layer that would lose channels (a graph output holds its
+                        // width), so channel pruning refuses them: the refusal must name the file and say why.
+                        Assert.AreEqual(modelPath, e.FilePath, test);
+                        StringAssert.Matches(e.Message, new System.Text.RegularExpressions.Regex("no Conv|every channel group is held: \\d+ groups"), test);
+                        channelRefused++;
                         continue;
                     }
 
@@ -77,7 +86,7 @@ public sealed class CorpusAndSileroPruningTests
 
             Dictionary<string, string> failures = Validation.OnnxChecker.CheckAll(Directory.GetFiles(folder, "*.onnx"));
             Assert.IsEmpty(failures, string.Join("\n", failures.Select(f => $"{Path.GetFileName(f.Key)}: {f.Value}")));
-            Console.WriteLine($"{magnitude} magnitude-pruned and {channel} channel-pruned corpus models pass onnx.checker; {ran} of them (those whose original ONNX Runtime can run) run.");
+            Console.WriteLine($"{magnitude} magnitude-pruned and {channel} channel-pruned corpus models pass onnx.checker ({channelRefused} refused with CMP4603); {ran} of them (those whose original ONNX Runtime can run) run.");
             Assert.IsGreaterThan(20, magnitude);
             Assert.IsGreaterThan(25, ran);
         }
@@ -200,7 +209,7 @@ public sealed class PrunedRealModelsCheckerTests
     [TestMethod]
     public void PrunedRealModelsPassTheChecker()
     {
-        if (!Compression.Onnx.Tests.Corpus.Requirement.Require(Validation.OnnxChecker.IsAvailable, "python3-onnx (onnx.checker)"))
+        if (!Requirement.Require(Validation.OnnxChecker.IsAvailable, "python3-onnx (onnx.checker)"))
         {
             return;
         }
@@ -235,37 +244,72 @@ public sealed class PrunedRealModelsCheckerTests
     }
 }
 
-/// <summary>The four modes from the engine API (ModelCompressor), alone and with Int8, on the classifier.</summary>
+/// <summary>
+/// The four modes from the engine API (ModelCompressor), alone and with Int8, on the classifier, held to the original
+/// on the shared harness inputs (seed 7, 150 inputs): class agreement on the 50 stroke images (the in-distribution
+/// third; on noise and blobs the original sits near p = 0.5 and any change flips it) and the probabilities' relative
+/// error and cosine over all 150.
+/// </summary>
 [TestClass]
 public sealed class PruningPipelineTests
 {
+    // Data-free pruning has no error guarantee, so each bound is the value measured on AVX2 (ONNX Runtime 1.31.1,
+    // 2026-12-01) with a margin: agreement 2-3 stroke images below it, relative error about twice it, cosine
+    // correspondingly lower; pruning is exact float math, so the CPU moves the numbers only in the last bits.
+    // This 134k-parameter MobileNetV3 only tolerates 10% without calibration (30% keeps 50-65% of its decisions);
+    // 2:4 always removes half of each group of four (Sparsity does not apply) and keeps 72% of the stroke decisions.
+    // Measured (strokes, relative error, cosine): Unstructured 10% 100%, 0.118, 0.993; Global 10% 100%, 0.090, 0.996;
+    // 2:4 72%, 0.514, 0.858 (the same with Int8); Channel 10% 94%, 0.355, 0.940 (the same with Int8).
     [TestMethod]
-    [DataRow(PruningMethod.Unstructured, QuantizationType.None)]
-    [DataRow(PruningMethod.Global, QuantizationType.None)]
-    [DataRow(PruningMethod.TwoOfFour, QuantizationType.None)]
-    [DataRow(PruningMethod.Channel, QuantizationType.None)]
-    [DataRow(PruningMethod.Channel, QuantizationType.Int8)]
-    [DataRow(PruningMethod.TwoOfFour, QuantizationType.Int8)]
-    public void EveryModeRunsThroughTheEngine(PruningMethod pruning, QuantizationType quantize)
+    [DataRow(PruningMethod.Unstructured, QuantizationType.None, 0.1, 0.96, 0.25, 0.97)]
+    [DataRow(PruningMethod.Global, QuantizationType.None, 0.1, 0.96, 0.2, 0.98)]
+    [DataRow(PruningMethod.TwoOfFour, QuantizationType.None, 0.5, 0.66, 0.7, 0.78)]
+    [DataRow(PruningMethod.Channel, QuantizationType.None, 0.1, 0.88, 0.55, 0.88)]
+    [DataRow(PruningMethod.Channel, QuantizationType.Int8, 0.1, 0.88, 0.55, 0.88)]
+    [DataRow(PruningMethod.TwoOfFour, QuantizationType.Int8, 0.5, 0.66, 0.7, 0.78)]
+    public void EveryModeRunsThroughTheEngineAndKeepsTheDecisions(PruningMethod pruning, QuantizationType quantize, double sparsity, double minStrokeAgreement, double maxRelativeError, double minCosine)
     {
         string source = TestFiles.Model("ch_ppocr_mobile_v2.0_cls_infer.onnx");
         string output = Path.Combine(Path.GetTempPath(), $"classifier_{pruning}_{quantize}_{Guid.NewGuid():N}.onnx");
         try
         {
-            CompressionReport report = ModelCompressor.Compress(source, output, new CompressionSettings { Sparsity = 0.3, Pruning = pruning, Quantize = quantize });
+            CompressionReport report = ModelCompressor.Compress(source, output, new CompressionSettings { Sparsity = sparsity, Pruning = pruning, Quantize = quantize });
             Console.WriteLine($"{pruning} + {quantize}: {report}; {string.Join(" | ", report.Notes)}");
             Assert.AreEqual(pruning.ToString(), report.Metadata[ModelCompressor.MetadataPrefix + "pruning"]);
             Assert.IsNotNull(report.Validation, "the engine ran the pruned model against the original");
-            Assert.HasCount(2, OnnxRunner.RunPpOcr(output)[0]);
+            float[] expected = OriginalProbabilities.Value;
+            float[] actual = Compression.Onnx.Tests.RealModels.ClassifierHarness.Probabilities(output, Inputs.Value);
+            double strokes = StrokeAgreement(expected, actual);
+            Console.WriteLine($"{pruning} {sparsity:P0} + {quantize}: stroke decisions agree {strokes:P1}");
+            Assert.IsGreaterThanOrEqualTo(minStrokeAgreement, strokes, "class agreement on the stroke images");
+            Validation.Closeness.Assert(expected, actual, maxRelativeError, minCosine, $"{pruning} + {quantize} probabilities vs the original");
             if (pruning == PruningMethod.Channel)
             {
-                Assert.IsLessThan(report.OriginalBytes * (quantize == QuantizationType.None ? 0.9 : 0.3), report.CompressedBytes);
+                // 10% of the channels of every group of >= 64 go; Int8 then stores the rest in a quarter of the bytes.
+                Assert.IsLessThan(report.OriginalBytes * (quantize == QuantizationType.None ? 0.97 : 0.33), report.CompressedBytes);
             }
         }
         finally
         {
             File.Delete(output);
         }
+    }
+
+    private const int InputCount = 150;
+    private static readonly Lazy<float[]> Inputs = new(() => Compression.Onnx.Tests.RealModels.ClassifierHarness.SeededInputs(InputCount, seed: 7));
+    private static readonly Lazy<float[]> OriginalProbabilities = new(() => Compression.Onnx.Tests.RealModels.ClassifierHarness.Probabilities(TestFiles.Model("ch_ppocr_mobile_v2.0_cls_infer.onnx"), Inputs.Value));
+
+    /// <summary>Class agreement over the stroke images (every third harness input, the in-distribution ones).</summary>
+    private static double StrokeAgreement(float[] expected, float[] actual)
+    {
+        int strokes = 0, agree = 0;
+        for (int n = 2; n < InputCount; n += 3)
+        {
+            strokes++;
+            agree += (expected[2 * n] >= expected[(2 * n) + 1]) == (actual[2 * n] >= actual[(2 * n) + 1]) ? 1 : 0;
+        }
+
+        return (double)agree / strokes;
     }
 
     [TestMethod]

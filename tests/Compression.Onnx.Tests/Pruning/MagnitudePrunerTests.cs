@@ -105,28 +105,34 @@ public sealed class MagnitudePrunerTests
         using OnnxModel model = net.Load();
         PruningReport report = new NMSparsityPruner(NMPattern.Parse("2:4")).Prune(model);
 
+        // Expected from the original weights with a 2:4 rule written here (not NMPattern): in every group of 4
+        // consecutive weights along the reduction axis K, the 2 largest |w| stay and the other 2 become 0.
         WeightCatalog catalog = WeightCatalog.Build(model);
-        float[] k = catalog.Find("k")!.ReadFloats();
-        float[] original = net.Weights["k"].Values;
-        for (int o = 0; o < 16; o++)
+        AssertTwoOfFour(net.Weights["k"].Values, catalog.Find("k")!.ReadFloats(), outer: 16, k: 8, inner: 9, "Conv: K is the input channels");
+        AssertTwoOfFour(net.Weights["wt"].Values, catalog.Find("wt")!.ReadFloats(), outer: 12, k: 16, inner: 1, "Gemm transB: K is the last axis");
+        AssertTwoOfFour(net.Weights["w"].Values, catalog.Find("w")!.ReadFloats(), outer: 1, k: 12, inner: 5, "MatMul: K is the first axis");
+        Assert.AreEqual(3, report.WeightsPruned);
+        Assert.HasCount(1, Run(model, Input("x", 4, 1, 8, 6, 6)));
+    }
+
+    /// <summary>Weights laid out [outer, k, inner]: each group of 4 along k keeps exactly its 2 largest |w|.</summary>
+    private static void AssertTwoOfFour(float[] original, float[] pruned, int outer, int k, int inner, string what)
+    {
+        Assert.HasCount(original.Length, pruned);
+        for (int o = 0; o < outer; o++)
         {
-            for (int g = 0; g < 8; g += 4)
+            for (int g = 0; g < k; g += 4)
             {
-                for (int s = 0; s < 9; s++)
+                for (int s = 0; s < inner; s++)
                 {
-                    int[] idx = Enumerable.Range(g, 4).Select(c => (((o * 8) + c) * 9) + s).ToArray();
-                    var keep = idx.OrderByDescending(i => Math.Abs(original[i])).Take(2).ToHashSet();
-                    foreach (int i in idx)
+                    int[] group = Enumerable.Range(g, 4).Select(c => (((o * k) + c) * inner) + s).ToArray();
+                    var keep = group.OrderByDescending(i => Math.Abs(original[i])).Take(2).ToHashSet();
+                    foreach (int i in group)
                     {
-                        Assert.AreEqual(keep.Contains(i) ? original[i] : 0f, k[i]);
+                        Assert.AreEqual(keep.Contains(i) ? original[i] : 0f, pruned[i], $"{what}: element {i}");
                     }
                 }
             }
         }
-
-        Assert.IsTrue(NMPattern.TwoOfFour.IsSatisfiedBy(catalog.Find("wt")!.ReadFloats(), 12, 16, 1), "Gemm transB: K is the last axis");
-        Assert.IsTrue(NMPattern.TwoOfFour.IsSatisfiedBy(catalog.Find("w")!.ReadFloats(), 1, 12, 5), "MatMul: K is the first axis");
-        Assert.AreEqual(3, report.WeightsPruned);
-        Assert.HasCount(1, Run(model, Input("x", 4, 1, 8, 6, 6)));
     }
 }

@@ -12,14 +12,18 @@ public sealed class SileroVadTests
 {
     private static readonly Lazy<float[]> Original = new(() => VadHarness.SpeechProbabilities(PassTestFiles.VadModel));
 
-    // Issue 5 asks mean |d| <= 0.003 for weight-only per-channel; measured on this speech file it is 0.0085 (Int8) and
-    // 0.0047 (UInt8): every conv contributes 0.001-0.004 on its own (docs/reports/passes.md). The bound below is the
-    // measured level with margin, so a regression still fails; decisions agree on >= 99% of windows.
+    // Issue 5 asks mean |d| <= 0.003 for weight-only per-channel; measured on this speech file (AVX2) it is 0.0085
+    // (Int8 WeightOnly), 0.0078 (Int8 Dynamic) and 0.0047 (UInt8, both modes: Silero's weights are all Conv/LSTM in
+    // If branches, so UInt8 Dynamic writes the same dequantized form as WeightOnly, "0 for integer ops"); every conv
+    // contributes 0.001-0.004 on its own (docs/reports/passes.md). Each bound is the measured level with a 1.5-2x
+    // margin, so a regression still fails: the dequantized forms are float math, the same on every CPU up to
+    // summation order; Int8 Dynamic runs integer kernels whose u8s8 path differs between AVX2 and AVX-512 VNNI, so
+    // it gets the wider margin. Decisions agree on >= 98% of the 697 windows (measured 99.1-100%).
     [TestMethod]
-    [DataRow(QuantizationType.Int8, QuantizationMode.Dynamic, 0.35, 0.02)]
-    [DataRow(QuantizationType.Int8, QuantizationMode.WeightOnly, 0.35, 0.01)]
-    [DataRow(QuantizationType.UInt8, QuantizationMode.Dynamic, 0.35, 0.02)]
-    [DataRow(QuantizationType.UInt8, QuantizationMode.WeightOnly, 0.35, 0.006)]
+    [DataRow(QuantizationType.Int8, QuantizationMode.Dynamic, 0.35, 0.015)]
+    [DataRow(QuantizationType.Int8, QuantizationMode.WeightOnly, 0.35, 0.013)]
+    [DataRow(QuantizationType.UInt8, QuantizationMode.Dynamic, 0.35, 0.008)]
+    [DataRow(QuantizationType.UInt8, QuantizationMode.WeightOnly, 0.35, 0.008)]
     [DataRow(QuantizationType.Float16, QuantizationMode.WeightOnly, 0.52, 0.001)]
     [DataRow(QuantizationType.BFloat16, QuantizationMode.WeightOnly, 0.52, 0.01)]
     public void Compressed_model_is_small_and_agrees_with_the_original(QuantizationType type, QuantizationMode mode, double maxRatio, double maxMeanDifference)

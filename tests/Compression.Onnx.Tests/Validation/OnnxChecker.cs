@@ -1,3 +1,4 @@
+using Compression.Testing;
 namespace Compression.Onnx.Tests.Validation;
 
 /// <summary>
@@ -18,13 +19,13 @@ internal static class OnnxChecker
 
     /// <summary>
     /// Asserts that the model passes; without python3-onnx it passes with a note, except under CI=true
-    /// (see <see cref="Corpus.Requirement"/>).
+    /// (see <see cref="Compression.Testing.Requirement"/>).
     /// </summary>
     public static void AssertValid(string path)
     {
         if (!IsAvailable)
         {
-            Corpus.Requirement.Missing("python3-onnx (onnx.checker)", "apt-get install python3-onnx");
+            Requirement.Missing("python3-onnx (onnx.checker)", "apt-get install python3-onnx");
             return;
         }
 
