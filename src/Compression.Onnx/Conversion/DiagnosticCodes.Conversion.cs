@@ -14,4 +14,7 @@ public static partial class DiagnosticCodes
 
     /// <summary>The model has local functions, whose bodies the converter does not rewrite.</summary>
     public const string FunctionsNotConverted = "CMP4704";
+
+    /// <summary>ONNX Runtime could not write the compressed model in its ORT format (<c>Format=Ort</c>).</summary>
+    public const string OrtFormatFailed = "CMP4710";
 }

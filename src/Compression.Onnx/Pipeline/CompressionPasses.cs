@@ -13,6 +13,7 @@ internal static class CompressionPasses
         new Float16WeightPass(),
         new Float16FullPass(),
         new FourBit.FourBitQuantizationPass(),
+        new Conversion.OrtFormatPass(),
     ];
 
     /// <summary>The stages <paramref name="settings"/> ask for, in pipeline order.</summary>

@@ -31,6 +31,9 @@ public static class ModelCompressor
         var clock = Stopwatch.StartNew();
         SettingsCheck.Validate(settings, sourcePath);
 
+        // ONNX Runtime tells its ORT format from the extension, so an ORT output always ends in .ort.
+        if (settings.Format == ModelFormat.Ort) outputPath = Path.ChangeExtension(outputPath, ".ort");
+
         using var onnxModel = OnnxModel.Load(sourcePath);
         var model = onnxModel.Proto;
         var source = ModelDescription.Of(onnxModel, sourcePath);
@@ -55,7 +58,17 @@ public static class ModelCompressor
         string temp = Path.Combine(staging, Path.GetFileName(outputPath));
         try
         {
-            onnxModel.Save(temp);
+            if (settings.Format == ModelFormat.Ort)
+            {
+                string onnxTemp = Path.Combine(staging, "model.onnx");
+                onnxModel.Save(onnxTemp);
+                Conversion.OrtFormatWriter.Write(onnxTemp, temp, sourcePath);
+                foreach (string file in Directory.GetFiles(staging).Where(f => f != temp)) File.Delete(file);
+            }
+            else
+            {
+                onnxModel.Save(temp);
+            }
             ValidationReport? validation = null;
             var notes = new List<string>(context.Notes);
             var warnings = new List<CompressionWarning>();

@@ -1,0 +1,4 @@
+using System.CommandLine;
+using Compression.Build.Tool;
+
+return CommandLine.Run(args, Console.Out, Console.Error);

@@ -1,0 +1,43 @@
+using System.CommandLine;
+using Compression.Tasks.Diagnostics;
+using Compression.Tasks.Metadata;
+using Microsoft.Build.Utilities;
+
+namespace Compression.Build.Tool;
+
+/// <summary>
+/// The command line's settings are the <c>CompressedModel</c> metadata, named in kebab-case (<c>TargetOpset</c> is
+/// <c>--target-opset</c>), bound by the build's own reader: the same strings mean the same settings, with the same
+/// coded errors, so the tool writes what <c>dotnet build</c> writes.
+/// </summary>
+internal static class SettingsBinding
+{
+    /// <summary>Metadata about the generated class and the output folder, which mean nothing outside a project.</summary>
+    private static readonly HashSet<string> BuildOnly = [MetadataNames.ClassName, MetadataNames.Namespace, MetadataNames.GenerateWrapper, MetadataNames.Embed, MetadataNames.TargetPath];
+
+    /// <summary>One option per compression setting, from the build's list of metadata names.</summary>
+    public static IReadOnlyList<(string Metadata, Option<string> Option)> CreateOptions() =>
+        MetadataNames.Product.Where(n => !BuildOnly.Contains(n))
+            .Select(n => (n, new Option<string>("--" + Kebab(n)) { Description = $"The {n} setting (docs/metadata.md)." }))
+            .ToList();
+
+    /// <summary>The model item the build would read for <paramref name="input"/> with these option values, or the coded problems.</summary>
+    public static (ModelItem? Item, List<BuildDiagnostic> Diagnostics) Bind(string input, IEnumerable<(string Metadata, string? Value)> values)
+    {
+        var item = new TaskItem(input);
+        foreach (var (metadata, value) in values)
+        {
+            if (value is not null) item.SetMetadata(metadata, value);
+        }
+
+        string directory = Directory.GetCurrentDirectory();
+        var project = new ProjectContext(directory, "Models", Path.Combine(Path.GetTempPath(), "compress-model"));
+        var diagnostics = new List<BuildDiagnostic>();
+        ModelItem? model = ModelItemReader.Read(item, project, diagnostics);
+        return (model, diagnostics);
+    }
+
+    /// <summary><c>TargetOpset</c> -> <c>target-opset</c>.</summary>
+    public static string Kebab(string pascal) =>
+        string.Concat(pascal.Select((c, i) => char.IsUpper(c) && i > 0 ? "-" + char.ToLowerInvariant(c) : char.ToLowerInvariant(c).ToString()));
+}
