@@ -9,6 +9,7 @@ internal static class CompressionPasses
     [
         new Pruning.PruningPass(),
         new EightBitQuantizationPass(),
+        new Static.StaticQuantizationPass(),
         new Float16WeightPass(),
         new Float16FullPass(),
         new FourBit.FourBitQuantizationPass(),

@@ -39,6 +39,9 @@ public sealed record CompressionSettings
     /// <summary>Folder of calibration inputs, <c>test_data_set_*/input_*.pb</c> or <c>set_*/INPUT.npy</c>, for <see cref="QuantizationMode.Static"/> (and validation when there is no <see cref="ValidationDataPath"/>).</summary>
     public string? CalibrationDataPath { get; init; }
 
+    /// <summary>How <see cref="QuantizationMode.Static"/> chooses activation ranges from <see cref="CalibrationDataPath"/> (docs/reports/static.md).</summary>
+    public CalibrationMethod CalibrationMethod { get; init; }
+
     /// <summary>Folder of validation inputs (same layouts); <see langword="null"/> uses <see cref="CalibrationDataPath"/>, else synthesises inputs from the model's signature.</summary>
     public string? ValidationDataPath { get; init; }
 
