@@ -32,6 +32,7 @@ internal static class EngineSettings
         Symmetric = settings.Symmetric,
         BlockSize = settings.BlockSize ?? 32,
         AccuracyLevel = settings.AccuracyLevel,
+        WeightRange = settings.WeightRange == Metadata.WeightRange.Full ? Engine.WeightRange.Full : Engine.WeightRange.Portable,
         Sparsity = settings.Sparsity,
 
         // The engine prunes when Sparsity > 0; "None" is Sparsity 0 (the sanity check guarantees it).

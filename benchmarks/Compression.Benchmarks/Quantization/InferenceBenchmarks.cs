@@ -71,12 +71,15 @@ public class InferenceBenchmarks
         if (File.Exists(path)) return path;
         var settings = form switch
         {
-            Form.Int8Plain or Form.Int8Fused => new CompressionSettings { Quantize = QuantizationType.Int8, Validate = false },
+            Form.Int8Plain or Form.Int8Fused => new CompressionSettings
+            {
+                Quantize = QuantizationType.Int8,
+                Validate = false,
+                MatMulForm = form == Form.Int8Fused ? IntegerMatMulForm.Fused : IntegerMatMulForm.Plain,
+            },
             Form.Int8WeightOnly or Form.Int8WeightOnlyDequantizeLinear => new CompressionSettings { Quantize = QuantizationType.Int8, Mode = QuantizationMode.WeightOnly, Validate = false },
             _ => new CompressionSettings { Quantize = QuantizationType.Float16, Validate = false },
         };
-        var previous = EightBitQuantizationPass.MatMulForm;
-        EightBitQuantizationPass.MatMulForm = form == Form.Int8Fused ? IntegerMatMulForm.Fused : IntegerMatMulForm.Plain;
         DequantizeEmitter.PreferFoldableForm = form != Form.Int8WeightOnlyDequantizeLinear;
         try
         {
@@ -84,7 +87,6 @@ public class InferenceBenchmarks
         }
         finally
         {
-            EightBitQuantizationPass.MatMulForm = previous;
             DequantizeEmitter.PreferFoldableForm = true;
         }
 

@@ -78,6 +78,26 @@ internal static class SyntheticModels
         return path;
     }
 
+    /// <summary>
+    /// One 512 x 512 MatMul whose weights sit at ±max of their column (random signs, per-column maximum): with large
+    /// positive inputs, the pairs of u8 x s8 products reach their largest magnitude (docs/cpu-portability.md).
+    /// </summary>
+    public static string WorstCaseMatMul(int width)
+    {
+        string path = Path.Combine(Folder, $"worst_case_{width}.onnx");
+        if (File.Exists(path)) return path;
+        var g = new GraphProto { Name = "worst_case" };
+        g.Input.Add(Value("x", -1, width));
+        var random = new Random(7);
+        var w = new float[width * width];
+        for (int i = 0; i < w.Length; i++) w[i] = (0.5f + i % width % 7 * 0.25f) * (random.Next(2) == 0 ? 1 : -1);
+        g.Initializer.Add(TensorData.CreateFloat("w", [width, width], w));
+        g.Node.Add(Node("MatMul", ["x", "w"], ["y"]));
+        g.Output.Add(Value("y", -1, width));
+        Write(g, path);
+        return path;
+    }
+
     private static void Write(GraphProto g, string path)
     {
         var m = new ModelProto { IrVersion = 8, Graph = g, ProducerName = "Compression.Benchmarks" };

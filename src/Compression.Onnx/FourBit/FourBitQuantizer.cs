@@ -65,7 +65,7 @@ public sealed class FourBitQuantizer
             if (role != WeightRole.KeepFloat)
             {
                 values = weight.ReadFloats();
-                if (!FiniteValues.All(values))
+                if (!Compression.Kernels.FiniteValues.All(values))
                 {
                     role = WeightRole.KeepFloat;
                     reason = "contains NaN or infinity";

@@ -1,7 +1,4 @@
 using Compression.Kernels;
-using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics;
 
 namespace Compression.Onnx.FourBit;
 
@@ -12,10 +9,10 @@ namespace Compression.Onnx.FourBit;
 /// error evaluation is vectorised.
 /// </summary>
 /// <remarks>
-/// Written here rather than calling the kernel because the kernel's search runs 40 scalar passes a block
+/// A search of its own rather than the kernel's because the kernel's search runs 40 scalar passes a block
 /// (20 candidate ranges, each re-scanning the block and measuring its error), which is ~10x the time of
 /// load + save on a 400 MB model. Here the block's range is scanned once (a ratio scales min and max
-/// linearly), candidate errors are measured 8 lanes at a time, and the final rounding stays scalar and exact.
+/// linearly) and candidate errors are measured by the kernel <see cref="MlasBlockLevels"/> on 8 lanes.
 /// </remarks>
 internal static class NibbleBlocks
 {
@@ -58,38 +55,9 @@ internal static class NibbleBlocks
         return best;
     }
 
-    /// <summary>
-    /// <see cref="MlasBlockRule.QuantizeLevel"/> for every value, 8 at a time: the same two float roundings (<c>x * reciprocal</c>,
-    /// then <c>+ zp</c>), and round-half-away-from-zero done exactly as truncation plus one when the fraction is at
-    /// least one half (negative values clamp to 0 either way); NaN goes to the zero point.
-    /// </summary>
-    internal static void Levels(ReadOnlySpan<float> values, float reciprocal, int zeroPoint, Span<float> levels)
-    {
-        int i = 0;
-        if (Vector256.IsHardwareAccelerated)
-        {
-            var r = Vector256.Create(reciprocal);
-            var z = Vector256.Create((float)zeroPoint);
-            var half = Vector256.Create(0.5f);
-            var one = Vector256<float>.One;
-            var top = Vector256.Create(15f);
-            ref float source = ref MemoryMarshal.GetReference(values);
-            ref float destination = ref MemoryMarshal.GetReference(levels);
-            for (; i <= values.Length - Vector256<float>.Count; i += Vector256<float>.Count)
-            {
-                var v = (Vector256.LoadUnsafe(ref source, (nuint)i) * r) + z;
-                var m = Vector256.ConditionalSelect(Vector256.GreaterThan(v, Vector256<float>.Zero), v, Vector256<float>.Zero);
-                var t = Vector256.Truncate(m);
-                var q = Vector256.Min(t + (Vector256.GreaterThanOrEqual(m - t, half) & one), top);
-                Vector256.ConditionalSelect(Vector256.Equals(v, v), q, z).StoreUnsafe(ref destination, (nuint)i);
-            }
-        }
-
-        for (; i < values.Length; i++)
-        {
-            levels[i] = MlasBlockRule.QuantizeLevel(values[i], reciprocal, zeroPoint);
-        }
-    }
+    /// <summary>Every value's level (<see cref="MlasBlockLevels.Levels"/>).</summary>
+    internal static void Levels(ReadOnlySpan<float> values, float reciprocal, int zeroPoint, Span<float> levels) =>
+        MlasBlockLevels.Levels(values, reciprocal, zeroPoint, levels);
 
     /// <summary>
     /// The kernel's <c>ClipSearch</c> candidates (clip ratios 1.00..0.62; symmetric: the extreme mapped to +7 too;
@@ -210,78 +178,11 @@ internal static class NibbleBlocks
         return true;
     }
 
-    /// <summary>The scale minimising the squared error for the levels <paramref name="scale"/> gives: <c>sum x (q - z) / sum (q - z)^2</c>.</summary>
-    private static float RefitScale(ReadOnlySpan<float> block, float scale, int zeroPoint)
-    {
-        float reciprocal = scale != 0f ? 1f / scale : 0f;
-        double numerator = 0, denominator = 0;
-        if (Vector256.IsHardwareAccelerated)
-        {
-            // The levels as Error computes them; only proposes a candidate, which Error then judges.
-            var r = Vector256.Create(reciprocal);
-            var z = Vector256.Create((float)zeroPoint);
-            var half = Vector256.Create(0.5f);
-            var top = Vector256.Create(15f);
-            var xl = Vector256<float>.Zero;
-            var ll = Vector256<float>.Zero;
-            ref float start = ref MemoryMarshal.GetReference(block);
-            for (int i = 0; i < block.Length; i += Vector256<float>.Count)
-            {
-                var v = Vector256.LoadUnsafe(ref start, (nuint)i);
-                var level = Vector256.Min(Vector256.Floor(Vector256.Max((v * r) + z, Vector256<float>.Zero) + half), top) - z;
-                xl += v * level;
-                ll += level * level;
-            }
+    /// <summary>The least-squares scale for the levels <paramref name="scale"/> gives (<see cref="MlasBlockLevels.RefitScale"/>).</summary>
+    private static float RefitScale(ReadOnlySpan<float> block, float scale, int zeroPoint) =>
+        MlasBlockLevels.RefitScale(block, scale, zeroPoint);
 
-            numerator = Vector256.Sum(xl);
-            denominator = Vector256.Sum(ll);
-        }
-        else
-        {
-            foreach (float v in block)
-            {
-                int level = MlasBlockRule.QuantizeLevel(v, reciprocal, zeroPoint) - zeroPoint;
-                numerator += (double)v * level;
-                denominator += (double)level * level;
-            }
-        }
-
-        return denominator > 0 ? (float)(numerator / denominator) : 0f;
-    }
-
-    /// <summary>Sum of squared dequantization errors of a block whose length is a multiple of 8.</summary>
-    internal static float Error(ReadOnlySpan<float> block, float scale, int zeroPoint)
-    {
-        float reciprocal = scale != 0f ? 1f / scale : 0f;
-        if (Vector256.IsHardwareAccelerated)
-        {
-            var r = Vector256.Create(reciprocal);
-            var z = Vector256.Create((float)zeroPoint);
-            var s = Vector256.Create(scale);
-            var half = Vector256.Create(0.5f);
-            var top = Vector256.Create(15f);
-            var sum = Vector256<float>.Zero;
-            ref float start = ref MemoryMarshal.GetReference(block);
-            for (int i = 0; i < block.Length; i += Vector256<float>.Count)
-            {
-                var v = Vector256.LoadUnsafe(ref start, (nuint)i);
-
-                // Negative values clamp to 0 either way, so round-half-away is floor(v + 0.5) on the clamped value.
-                var q = Vector256.Min(Vector256.Floor(Vector256.Max((v * r) + z, Vector256<float>.Zero) + half), top);
-                var d = ((q - z) * s) - v;
-                sum += d * d;
-            }
-
-            return Vector256.Sum(sum);
-        }
-
-        float total = 0f;
-        foreach (float v in block)
-        {
-            float d = ((MlasBlockRule.QuantizeLevel(v, reciprocal, zeroPoint) - zeroPoint) * scale) - v;
-            total += d * d;
-        }
-
-        return total;
-    }
+    /// <summary>Sum of squared dequantization errors of a block whose length is a multiple of 8 (<see cref="MlasBlockLevels.SquaredError"/>).</summary>
+    internal static float Error(ReadOnlySpan<float> block, float scale, int zeroPoint) =>
+        MlasBlockLevels.SquaredError(block, scale, zeroPoint);
 }

@@ -7,6 +7,7 @@ internal static class CompressionPasses
 {
     public static IReadOnlyList<ICompressionPass> All { get; } =
     [
+        new Conversion.OpsetConversionPass(),
         new Pruning.PruningPass(),
         new EightBitQuantizationPass(),
         new Static.StaticQuantizationPass(),

@@ -1,13 +1,12 @@
-using System.Numerics;
-using System.Runtime.Intrinsics;
+using Compression.Kernels;
 
 namespace Compression.Onnx.Pruning;
 
 /// <summary>
 /// Exact global magnitude selection in one read pass (Floyd-Rivest style): a fixed-seed sample brackets the cut,
-/// one vectorized pass counts the keys below the bracket per tensor and collects the few keys inside it, and the cut
+/// one read pass (the kernel <see cref="MagnitudeBand"/>) counts the keys below the bracket per tensor and collects the few keys inside it, and the cut
 /// is picked among those. Returns null when the bracket misses (then the caller uses the two-pass radix select).
-/// Keys are <c>|w|</c> bits (NaN above infinity), the order of <see cref="Compression.Kernels.MagnitudeSelector"/>.
+/// Keys are <c>|w|</c> bits (NaN above infinity), the order of <see cref="MagnitudeSelector"/>.
 /// </summary>
 internal static class SampledSelection
 {
@@ -38,7 +37,7 @@ internal static class SampledSelection
         for (int t = 0; t < tensors.Count; t++)
         {
             starts[t] = candidates.Count;
-            below[t] = Scan(tensors[t], low, high, candidates);
+            below[t] = MagnitudeBand.Scan(tensors[t], low, high, candidates);
         }
 
         starts[tensors.Count] = candidates.Count;
@@ -51,7 +50,7 @@ internal static class SampledSelection
 
         // The few candidates: the kernels' exact radix select finds the rank-th smallest among them.
         float[] inside = [.. candidates];
-        Compression.Kernels.MagnitudeThreshold local = Compression.Kernels.MagnitudeSelector.Threshold(inside, rank);
+        MagnitudeThreshold local = MagnitudeSelector.Threshold(inside, rank);
         uint cut = Key(local.Magnitude);
         long ties = local.TiesToPrune;
         for (int t = 0; t < tensors.Count; t++)
@@ -110,64 +109,5 @@ internal static class SampledSelection
         return (at - margin <= 0 ? 0 : low, at + margin >= size - 1 ? uint.MaxValue : high);
     }
 
-    /// <summary>Counts keys below <paramref name="low"/> and appends keys in [low, high] to <paramref name="candidates"/>.</summary>
-    private static long Scan(ReadOnlySpan<float> values, uint low, uint high, List<float> candidates)
-    {
-        long below = 0;
-        int i = 0;
-        ref uint start = ref System.Runtime.InteropServices.MemoryMarshal.GetReference(System.Runtime.InteropServices.MemoryMarshal.Cast<float, uint>(values));
-        if (Vector512.IsHardwareAccelerated && values.Length >= Vector512<uint>.Count)
-        {
-            Vector512<uint> mask = Vector512.Create(0x7FFFFFFFu);
-            Vector512<uint> lowV = Vector512.Create(low);
-            Vector512<uint> highV = Vector512.Create(high);
-            for (; i <= values.Length - Vector512<uint>.Count; i += Vector512<uint>.Count)
-            {
-                Vector512<uint> keys = Vector512.LoadUnsafe(ref start, (nuint)i) & mask;
-                ulong less = Vector512.LessThan(keys, lowV).ExtractMostSignificantBits();
-                below += BitOperations.PopCount(less);
-                ulong inside = ~less & Vector512.LessThanOrEqual(keys, highV).ExtractMostSignificantBits() & 0xFFFFul;
-                while (inside != 0)
-                {
-                    candidates.Add(values[i + BitOperations.TrailingZeroCount(inside)]);
-                    inside &= inside - 1;
-                }
-            }
-        }
-        else if (Vector256.IsHardwareAccelerated && values.Length >= Vector256<uint>.Count)
-        {
-            Vector256<uint> mask = Vector256.Create(0x7FFFFFFFu);
-            Vector256<uint> lowV = Vector256.Create(low);
-            Vector256<uint> highV = Vector256.Create(high);
-            for (; i <= values.Length - Vector256<uint>.Count; i += Vector256<uint>.Count)
-            {
-                Vector256<uint> keys = Vector256.LoadUnsafe(ref start, (nuint)i) & mask;
-                uint less = Vector256.LessThan(keys, lowV).ExtractMostSignificantBits();
-                below += BitOperations.PopCount(less);
-                uint inside = ~less & Vector256.LessThanOrEqual(keys, highV).ExtractMostSignificantBits() & 0xFFu;
-                while (inside != 0)
-                {
-                    candidates.Add(values[i + BitOperations.TrailingZeroCount(inside)]);
-                    inside &= inside - 1;
-                }
-            }
-        }
-
-        for (; i < values.Length; i++)
-        {
-            uint key = Key(values[i]);
-            if (key < low)
-            {
-                below++;
-            }
-            else if (key <= high)
-            {
-                candidates.Add(values[i]);
-            }
-        }
-
-        return below;
-    }
-
-    private static uint Key(float value) => BitConverter.SingleToUInt32Bits(value) & 0x7FFFFFFFu;
+    private static uint Key(float value) => MagnitudeBand.Key(value);
 }

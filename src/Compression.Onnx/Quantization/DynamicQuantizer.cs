@@ -17,17 +17,21 @@ internal sealed class DynamicQuantizer
     private readonly IntegerMatMulForm _form;
     private readonly bool _signed;
     private readonly bool _symmetric;
+
+    // Signed MatMul/Gemm weights in 7 bits unless WeightRange=Full: see WeightRange.Portable and docs/cpu-portability.md.
+    private readonly bool _reduceRange;
     private readonly Dictionary<(GraphProto, string), (string Q, string Scale, string ZeroPoint)> _dynamicInputs = [];
     private readonly Dictionary<string, (QuantizedWeight Weight, string Data, string Scale, string? ZeroPoint)> _stored = new(StringComparer.Ordinal);
     private readonly Dictionary<string, QuantizedWeight> _precomputed = new(StringComparer.Ordinal);
 
-    public DynamicQuantizer(ModelGraphIndex index, CompressionSettings settings, IntegerMatMulForm form)
+    public DynamicQuantizer(ModelGraphIndex index, CompressionSettings settings)
     {
         _index = index;
         _settings = settings;
-        _form = form;
+        _form = settings.MatMulForm;
         _signed = settings.Quantize == QuantizationType.Int8;
         _symmetric = settings.EffectiveSymmetric;
+        _reduceRange = _signed && settings.WeightRange == WeightRange.Portable;
     }
 
     public int MatMulCount { get; private set; }
@@ -293,8 +297,16 @@ internal sealed class DynamicQuantizer
             dims = [dims[1], dims[0]];
         }
 
-        int axis = first.OpType == "Conv" ? 0 : 1;
-        return QuantizedWeight.Quantize(values, dims, _settings.PerChannel ? axis : null, _signed, _symmetric);
+        if (first.OpType == "Conv")
+        {
+            // ConvInteger passes the weight to MLAS as the left operand: int8 there selects the s8 x u8 GEMM, which is
+            // portable C++ on most CPUs (exact but slow); uint8 selects the vectorised u8 x u8 kernels, which widen both
+            // operands and cannot overflow. So signed conv weights keep all 8 bits, stored shifted by 128
+            // (docs/cpu-portability.md).
+            return QuantizedWeight.Quantize(values, dims, _settings.PerChannel ? 0 : null, _signed, _symmetric).AsUnsignedOffset();
+        }
+
+        return QuantizedWeight.Quantize(values, dims, _settings.PerChannel ? 1 : null, _signed, _symmetric, _reduceRange);
     }
 
     private static List<string> TrimEmpty(List<string> inputs)

@@ -10,13 +10,6 @@ namespace Compression.Onnx.Quantization;
 /// </summary>
 internal sealed class EightBitQuantizationPass : ICompressionPass
 {
-    /// <summary>
-    /// The MatMul/Gemm form written in Dynamic mode. Fused (<c>com.microsoft</c> <c>DynamicQuantizeMatMul</c>) measured as
-    /// fast or faster than the plain ONNX chain in ONNX Runtime 1.31 (up to 1.6x at batch 32; docs/reports/passes.md),
-    /// and it works at any opset; the plain chain stays available for other runtimes.
-    /// </summary>
-    internal static IntegerMatMulForm MatMulForm { get; set; } = IntegerMatMulForm.Fused;
-
     public CompressionStep Step => CompressionStep.Quantize;
 
     public bool Supports(CompressionSettings settings) =>
@@ -32,11 +25,13 @@ internal sealed class EightBitQuantizationPass : ICompressionPass
 
         var converted = new HashSet<string>(StringComparer.Ordinal);
         string integerOps = string.Empty;
+        int integerMatMuls = 0;
         if (settings.EffectiveMode == QuantizationMode.Dynamic)
         {
-            var dynamic = new DynamicQuantizer(index, settings, MatMulForm);
+            var dynamic = new DynamicQuantizer(index, settings);
             dynamic.Run(cancellationToken);
             converted = dynamic.ConvertedWeights;
+            integerMatMuls = dynamic.MatMulCount + dynamic.GemmCount;
             integerOps = string.Create(CultureInfo.InvariantCulture, $"{dynamic.MatMulCount} MatMul, {dynamic.GemmCount} Gemm, {dynamic.ConvCount} Conv integer");
             context.Metadata["compression.integer_ops"] = integerOps;
             if (dynamic.MatMulCount + dynamic.GemmCount + dynamic.ConvCount == 0 && index.Opset < 11)
@@ -58,7 +53,20 @@ internal sealed class EightBitQuantizationPass : ICompressionPass
         string symmetry = settings.EffectiveSymmetric ? "symmetric" : "asymmetric";
         string summary = string.Create(CultureInfo.InvariantCulture, $"{type} {mode}, {granularity} {symmetry} weights ({converted.Count} for integer ops, {weightOnly} dequantized");
         if (folded > 0) summary += string.Create(CultureInfo.InvariantCulture, $", {folded} BatchNormalization folded");
+        // WeightRange concerns int8 weights of integer MatMul/Gemm only (ConvInteger weights are stored as uint8).
+        bool signedIntegerOps = settings.Quantize == QuantizationType.Int8 && integerMatMuls > 0;
+        if (signedIntegerOps && settings.WeightRange == WeightRange.Full)
+        {
+            // Said on the build line: this file is exact only on CPUs whose int8 kernels accumulate in 32 bits.
+            summary += ", WeightRange=Full: 8-bit integer MatMul weights, exact only on VNNI/AMX/arm64 CPUs";
+        }
+
         context.Summary.Add(summary + ")");
+        if (signedIntegerOps)
+        {
+            context.Metadata["compression.weight_range"] = settings.WeightRange == WeightRange.Full ? "full" : "portable";
+        }
+
         context.Metadata["compression.weights_integer"] = converted.Count.ToString(CultureInfo.InvariantCulture);
         context.Metadata["compression.weights_dequantized"] = weightOnly.ToString(CultureInfo.InvariantCulture);
         context.Metadata["compression.batchnorm_folded"] = folded.ToString(CultureInfo.InvariantCulture);

@@ -33,7 +33,12 @@ internal sealed class QuantizedWeight
     /// <summary>Whether every zero point is 0 so the zero-point input can be left out.</summary>
     public bool ZeroPointsAreZero => Array.TrueForAll(ZeroPoints, z => z == 0);
 
-    public static QuantizedWeight Quantize(ReadOnlySpan<float> values, long[] dims, int? axis, bool signed, bool symmetric)
+    /// <summary>
+    /// Quantizes <c>values</c> per tensor or per channel along <c>axis</c>. With <c>reduceRange</c> (Int8 only) the values
+    /// are stored in [-64, 64] (ONNX Runtime's <c>reduce_range</c>) so that no pair of uint8 x int8 products exceeds int16
+    /// (the portable form, <see cref="WeightRange.Portable"/>); every stored value is guaranteed inside that range.
+    /// </summary>
+    public static QuantizedWeight Quantize(ReadOnlySpan<float> values, long[] dims, int? axis, bool signed, bool symmetric, bool reduceRange = false)
     {
         var type = signed ? QuantizedType.Int8 : QuantizedType.UInt8;
         int channels = 1, outer = values.Length, inner = 1;
@@ -56,12 +61,14 @@ internal sealed class QuantizedWeight
         RangeKernels.MinMaxPerChannel(values, outer, channels, inner, min, max);
         var scales = new float[channels];
         var zeroPoints = new int[channels];
-        for (int c = 0; c < channels; c++) (scales[c], zeroPoints[c]) = QuantizationParameters.Compute(min[c], max[c], type, symmetric);
+        for (int c = 0; c < channels; c++) (scales[c], zeroPoints[c]) = QuantizationParameters.Compute(min[c], max[c], type, symmetric, reduceRange);
 
         var data = new byte[values.Length];
         if (signed)
         {
-            AffineQuantizer.QuantizePerChannel(values, outer, channels, inner, scales, zeroPoints, MemoryMarshal.Cast<byte, sbyte>(data.AsSpan()));
+            var signedData = MemoryMarshal.Cast<byte, sbyte>(data.AsSpan());
+            AffineQuantizer.QuantizePerChannel(values, outer, channels, inner, scales, zeroPoints, signedData);
+            if (reduceRange) ClampToRange(signedData, QuantizationParameters.QuantizedRange(type, symmetric, reduceRange));
         }
         else
         {
@@ -69,6 +76,28 @@ internal sealed class QuantizedWeight
         }
 
         return new QuantizedWeight { Dims = dims, Axis = axis, Signed = signed, Symmetric = symmetric, Data = data, Scales = scales, ZeroPoints = zeroPoints };
+    }
+
+    /// <summary>
+    /// The same integers stored as uint8 with the zero point moved by 128 (<c>q + 128</c>, <c>z + 128</c>): equal
+    /// products, but ONNX Runtime then runs the u8 x u8 kernels, which widen both operands before multiplying.
+    /// </summary>
+    public QuantizedWeight AsUnsignedOffset()
+    {
+        if (!Signed) return this;
+        var data = new byte[Data.Length];
+        for (int i = 0; i < data.Length; i++) data[i] = (byte)(Data[i] ^ 0x80);
+        return new QuantizedWeight { Dims = Dims, Axis = Axis, Signed = false, Symmetric = Symmetric, Data = data, Scales = Scales, ZeroPoints = Array.ConvertAll(ZeroPoints, z => z + 128) };
+    }
+
+    /// <summary>
+    /// QuantizeLinear saturates only to the storage range [-128, 127]. An asymmetric range's zero point is rounded
+    /// separately from the values (and the float32 scale is rounded too), so an end value can land one step past the
+    /// reduced range; clamping moves it back by that step and makes the [-64, 64] bound hold for every stored weight.
+    /// </summary>
+    private static void ClampToRange(Span<sbyte> data, (int Min, int Max) range)
+    {
+        for (int i = 0; i < data.Length; i++) data[i] = (sbyte)Math.Clamp(data[i], range.Min, range.Max);
     }
 
     /// <summary>Sum of squared differences between <paramref name="values"/> and their dequantized form.</summary>

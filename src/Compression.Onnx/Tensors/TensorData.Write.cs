@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using Compression.Kernels;
 using Compression.Onnx.IO;
 using Google.Protobuf;
 using Onnx;
@@ -22,7 +23,7 @@ public static partial class TensorData
     public static TensorProto CreateFloat16(string name, ReadOnlySpan<long> dims, ReadOnlySpan<float> values, TensorEncoding encoding = TensorEncoding.RawData)
     {
         var bytes = new byte[checked(values.Length * 2)];
-        FloatConversions.SingleToHalfBits(values, MemoryMarshal.Cast<byte, ushort>(bytes.AsSpan()));
+        FloatConverter.ToHalf(values, MemoryMarshal.Cast<byte, Half>(bytes.AsSpan()));
         return Create(name, DataType.Float16, dims, values.Length, bytes, encoding);
     }
 
@@ -31,7 +32,7 @@ public static partial class TensorData
     public static TensorProto CreateBFloat16(string name, ReadOnlySpan<long> dims, ReadOnlySpan<float> values, TensorEncoding encoding = TensorEncoding.RawData)
     {
         var bytes = new byte[checked(values.Length * 2)];
-        FloatConversions.SingleToBFloat16Bits(values, MemoryMarshal.Cast<byte, ushort>(bytes.AsSpan()));
+        FloatConverter.ToBFloat16(values, MemoryMarshal.Cast<byte, ushort>(bytes.AsSpan()));
         return Create(name, DataType.Bfloat16, dims, values.Length, bytes, encoding);
     }
 

@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Globalization;
 using System.Runtime.InteropServices;
+using Compression.Kernels;
 using Compression.Onnx.IO;
 using Google.Protobuf;
 using Onnx;
@@ -101,10 +102,10 @@ public static partial class TensorData
 
                     return;
                 case DataType.Float16:
-                    FloatConversions.HalfBitsToSingle(MemoryMarshal.Cast<byte, ushort>(bytes), destination);
+                    FloatConverter.FromHalf(MemoryMarshal.Cast<byte, Half>(bytes), destination);
                     return;
                 case DataType.Bfloat16:
-                    FloatConversions.BFloat16BitsToSingle(MemoryMarshal.Cast<byte, ushort>(bytes), destination);
+                    FloatConverter.FromBFloat16(MemoryMarshal.Cast<byte, ushort>(bytes), destination);
                     return;
                 default:
                     throw TensorErrors.NotFloat(tensor, model);

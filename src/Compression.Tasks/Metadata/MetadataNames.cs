@@ -9,6 +9,7 @@ internal static class MetadataNames
     public const string Symmetric = nameof(Symmetric);
     public const string BlockSize = nameof(BlockSize);
     public const string AccuracyLevel = nameof(AccuracyLevel);
+    public const string WeightRange = nameof(WeightRange);
     public const string Sparsity = nameof(Sparsity);
     public const string Pruning = nameof(Pruning);
     public const string CalibrationData = nameof(CalibrationData);
@@ -30,7 +31,7 @@ internal static class MetadataNames
     /// <summary>Every metadata a user may set on a <c>CompressedModel</c>.</summary>
     public static readonly IReadOnlyList<string> Product =
     [
-        Quantize, Mode, PerChannel, Symmetric, BlockSize, AccuracyLevel, Sparsity, Pruning, CalibrationData, ValidationData,
+        Quantize, Mode, PerChannel, Symmetric, BlockSize, AccuracyLevel, WeightRange, Sparsity, Pruning, CalibrationData, ValidationData,
         Validate, Tolerance, AutoFallback, ExcludeNodes, ExcludeOps, Optimize, Format, TargetOpset,
         ClassName, Namespace, GenerateWrapper, Embed, TargetPath,
     ];

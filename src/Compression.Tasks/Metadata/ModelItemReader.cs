@@ -62,6 +62,7 @@ internal sealed class ModelItemReader
         bool? symmetric = OptionalBool(MetadataNames.Symmetric);
         int? blockSize = OptionalBlockSize();
         int? accuracyLevel = OptionalInteger(MetadataNames.AccuracyLevel, 0, 4, "an integer from 0 to 4 (MatMulNBits accuracy_level)");
+        WeightRange? weightRange = OptionalEnum<WeightRange>(MetadataNames.WeightRange, WeightRangeNames);
         double sparsity = OptionalNumber(MetadataNames.Sparsity, 0, 0.99, "a number from 0 to 0.99") ?? 0;
         PruningMethod? pruning = OptionalEnum<PruningMethod>(MetadataNames.Pruning, PruningNames);
         bool validate = OptionalBool(MetadataNames.Validate) ?? true;
@@ -77,6 +78,7 @@ internal sealed class ModelItemReader
 
         bool integer = quantize is Quantization.Int8 or Quantization.UInt8 or Quantization.Int4 or Quantization.UInt4;
         bool fourBit = quantize is Quantization.Int4 or Quantization.UInt4;
+        bool eightBit = quantize is Quantization.Int8 or Quantization.UInt8;
         mode = CheckMode(quantize, mode);
         CheckIntegerOnly(MetadataNames.PerChannel, perChannel, quantize, integer);
         CheckIntegerOnly(MetadataNames.Symmetric, symmetric, quantize, integer);
@@ -92,6 +94,13 @@ internal sealed class ModelItemReader
             Contradiction(
                 Format("AccuracyLevel=\"{0}\" applies to 4-bit quantization only, but Quantize=\"{1}\".", accuracyLevel, quantize),
                 "Remove AccuracyLevel, or use Quantize=\"Int4\" or \"UInt4\".");
+        }
+
+        if (weightRange is not null && !eightBit)
+        {
+            Contradiction(
+                Format("WeightRange=\"{0}\" applies to 8-bit quantization only, but Quantize=\"{1}\".", weightRange, quantize),
+                "Remove WeightRange, or use Quantize=\"Int8\" or \"UInt8\".");
         }
 
         pruning = CheckPruning(pruning, ref sparsity);
@@ -139,6 +148,7 @@ internal sealed class ModelItemReader
                 Symmetric = symmetric,
                 BlockSize = blockSize ?? (fourBit ? 32 : null),
                 AccuracyLevel = accuracyLevel ?? (fourBit ? 4 : null),
+                WeightRange = weightRange ?? (eightBit ? WeightRange.Portable : null),
                 Sparsity = sparsity,
                 Pruning = pruning ?? PruningMethod.None,
                 CalibrationData = calibrationData,
@@ -479,6 +489,8 @@ internal sealed class ModelItemReader
 
     private static readonly (string, QuantizationMode)[] ModeNames =
         [("Dynamic", QuantizationMode.Dynamic), ("WeightOnly", QuantizationMode.WeightOnly), ("Static", QuantizationMode.Static), ("Full", QuantizationMode.Full)];
+
+    private static readonly (string, WeightRange)[] WeightRangeNames = [("Portable", WeightRange.Portable), ("Full", WeightRange.Full)];
 
     private static readonly (string, PruningMethod)[] PruningNames =
         [("Unstructured", PruningMethod.Unstructured), ("Global", PruningMethod.Global), ("2:4", PruningMethod.TwoFour),

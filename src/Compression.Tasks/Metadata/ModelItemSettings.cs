@@ -9,6 +9,9 @@ internal enum Quantization { None, Int8, UInt8, Int4, UInt4, Float16, BFloat16 }
 /// <summary>How integer quantization is applied (<c>Mode</c>).</summary>
 internal enum QuantizationMode { Dynamic, WeightOnly, Static, Full }
 
+/// <summary>The range of signed 8-bit weights feeding integer ops (<c>WeightRange</c>).</summary>
+internal enum WeightRange { Portable, Full }
+
 /// <summary>Magnitude pruning flavour (<c>Pruning</c>).</summary>
 internal enum PruningMethod { None, Unstructured, Global, TwoFour, Channel }
 
@@ -31,6 +34,7 @@ internal sealed record ModelItemSettings
     public bool? Symmetric { get; init; }
     public int? BlockSize { get; init; }
     public int? AccuracyLevel { get; init; }
+    public WeightRange? WeightRange { get; init; }
     public double Sparsity { get; init; }
     public PruningMethod Pruning { get; init; }
     public string? CalibrationData { get; init; }
@@ -63,6 +67,7 @@ internal sealed record ModelItemSettings
         Line(text, "Symmetric", Bool(Symmetric));
         Line(text, "BlockSize", BlockSize?.ToString(CultureInfo.InvariantCulture));
         Line(text, "AccuracyLevel", AccuracyLevel?.ToString(CultureInfo.InvariantCulture));
+        Line(text, "WeightRange", WeightRange?.ToString());
         Line(text, "Sparsity", Sparsity.ToString("R", CultureInfo.InvariantCulture));
         Line(text, "Pruning", Spell(Pruning));
         Line(text, "CalibrationData", CalibrationData);

@@ -29,12 +29,34 @@ public sealed class GraphFormTests
         return d / Math.Sqrt(x * y);
     }
 
-    private static void AssertClose(string source, string output, long[] shape, double minCosine = 0.999)
+    /// <summary>
+    /// Runs the original and the compressed model on one seeded input and checks cosine and max |d|. Cosine alone misses
+    /// a wrong scale (a doubled scale keeps it at 1 on these bias-free graphs), so max |d| must also stay within
+    /// <paramref name="maxRelative"/> of the output's own scale (max |want|). This is a coarse check that catches wrong
+    /// scales and saturated products (errors of the order of the output); the precision guarantee of the integer forms
+    /// is <see cref="DynamicErrorBound"/>, asserted per element by <see cref="AssertWithinDynamicBound"/>.
+    /// </summary>
+    private static (float[] X, float[] Want, float[] Got) AssertClose(string source, string output, long[] shape, double minCosine = 0.999, double maxRelative = 0.05)
     {
         float[] x = TinyModels.Seeded((int)shape.Aggregate(1L, (a, b) => a * b), 99);
         float[] want = TinyModels.Run(source, x, shape), got = TinyModels.Run(output, x, shape);
         Assert.HasCount(want.Length, got);
         Assert.IsGreaterThan(minCosine, Cosine(want, got));
+        double scale = want.Max(v => Math.Abs((double)v)), maxAbs = 0;
+        for (int i = 0; i < want.Length; i++) maxAbs = Math.Max(maxAbs, Math.Abs((double)got[i] - want[i]));
+        Assert.IsLessThanOrEqualTo(maxRelative * scale, maxAbs, $"max |d| {maxAbs:G4} against an output scale of {scale:G4}");
+        return (x, want, got);
+    }
+
+    /// <summary>The compressed y = alpha·x·W (W [k, n], or [n, k] with transB) within what the portable form guarantees.</summary>
+    private static void AssertWithinDynamicBound(ModelProto original, (float[] X, float[] Want, float[] Got) run, int k, int n, QuantizationType type, bool transB = false, float alpha = 1f)
+    {
+        float[] w = DynamicErrorBound.Weights(original, "W");
+        if (transB) w = DynamicErrorBound.Transpose(w, n, k);
+        int rows = run.X.Length / k;
+        var bound = DynamicErrorBound.ForProduct(run.X, rows, w, n, DynamicErrorBound.HalfWeightSteps(w, k, n, type, WeightRange.Portable));
+        for (int i = 0; i < bound.Length; i++) bound[i] = bound[i] * Math.Abs(alpha) + 1e-6; // + the float bias add (beta·b, |b| <= 2)
+        DynamicErrorBound.AssertWithin(run.Want, run.Got, bound, type + " x·W");
     }
 
     [TestMethod]
@@ -48,7 +70,7 @@ public sealed class GraphFormTests
         Assert.IsFalse(model.Graph.Node.Any(n => n.OpType == "MatMul"));
         var scale = model.Graph.Initializer.Single(t => t.Name == node.Input[2]);
         Assert.AreEqual(48, scale.Dims[0], "one scale per output column");
-        AssertClose(source, output, [5, 64]);
+        AssertWithinDynamicBound(TinyModels.MatMul(64, 48), AssertClose(source, output, [5, 64]), 64, 48, type);
     }
 
     [TestMethod]
@@ -56,20 +78,7 @@ public sealed class GraphFormTests
     [DataRow(QuantizationType.UInt8)]
     public void Dynamic_MatMul_plain_form_is_integer_matmul_with_per_column_scales(QuantizationType type)
     {
-        EightBitQuantizationPass.MatMulForm = IntegerMatMulForm.Plain;
-        try
-        {
-            PlainMatMul(type);
-        }
-        finally
-        {
-            EightBitQuantizationPass.MatMulForm = IntegerMatMulForm.Fused;
-        }
-    }
-
-    private static void PlainMatMul(QuantizationType type)
-    {
-        var (model, source, output, _) = Compress(TinyModels.MatMul(64, 48), new CompressionSettings { Quantize = type });
+        var (model, source, output, _) = Compress(TinyModels.MatMul(64, 48), new CompressionSettings { Quantize = type, MatMulForm = IntegerMatMulForm.Plain });
         var ops = model.Graph.Node.Select(n => n.OpType).ToList();
         CollectionAssert.IsSubsetOf(new[] { "DynamicQuantizeLinear", "MatMulInteger", "Cast", "Mul" }, ops);
         Assert.DoesNotContain("MatMul", ops);
@@ -77,16 +86,17 @@ public sealed class GraphFormTests
         CollectionAssert.AreEqual(new long[] { 64, 48 }, weight.Dims.ToArray());
         var scale = model.Graph.Initializer.Single(t => t.DataType == (int)TensorProto.Types.DataType.Float && t.Dims.Count == 1);
         Assert.AreEqual(48, scale.Dims[0], "one scale per output column");
-        AssertClose(source, output, [5, 64]);
+        AssertWithinDynamicBound(TinyModels.MatMul(64, 48), AssertClose(source, output, [5, 64]), 64, 48, type);
     }
 
     [TestMethod]
     public void Dynamic_Gemm_folds_transB_alpha_and_beta()
     {
-        var (model, source, output, _) = Compress(TinyModels.MatMul(64, 40, gemm: true, transB: true, alpha: 0.5f, beta: 2f), new CompressionSettings { Quantize = QuantizationType.Int8 });
+        var original = TinyModels.MatMul(64, 40, gemm: true, transB: true, alpha: 0.5f, beta: 2f);
+        var (model, source, output, _) = Compress(original, new CompressionSettings { Quantize = QuantizationType.Int8 });
         Assert.IsFalse(model.Graph.Node.Any(n => n.OpType == "Gemm"));
         Assert.IsTrue(model.Graph.Node.Any(n => n.OpType == "DynamicQuantizeMatMul"));
-        AssertClose(source, output, [3, 64]);
+        AssertWithinDynamicBound(original, AssertClose(source, output, [3, 64]), 64, 40, QuantizationType.Int8, transB: true, alpha: 0.5f);
     }
 
     [TestMethod]
@@ -158,11 +168,12 @@ public sealed class GraphFormTests
     [TestMethod]
     public void Dynamic_at_opset_9_uses_the_contrib_fused_matmul_without_raising_the_opset()
     {
-        var (model, source, output, _) = Compress(TinyModels.MatMul(64, 32, opset: 9, constantNode: true), new CompressionSettings { Quantize = QuantizationType.Int8 });
+        var original = TinyModels.MatMul(64, 32, opset: 9, constantNode: true);
+        var (model, source, output, _) = Compress(original, new CompressionSettings { Quantize = QuantizationType.Int8 });
         Assert.AreEqual(9, model.OpsetImport.Single(o => o.Domain.Length == 0).Version);
         Assert.AreEqual("com.microsoft", model.Graph.Node.Single(n => n.OpType == "DynamicQuantizeMatMul").Domain);
         Assert.DoesNotContain("DynamicQuantizeLinear", model.Graph.Node.Select(n => n.OpType).ToList());
-        AssertClose(source, output, [4, 64]);
+        AssertWithinDynamicBound(original, AssertClose(source, output, [4, 64]), 64, 32, QuantizationType.Int8);
     }
 
     [TestMethod]
@@ -174,7 +185,14 @@ public sealed class GraphFormTests
         var (compressed, source, output, _) = Compress(model, new CompressionSettings { Quantize = QuantizationType.Int8 });
         Assert.AreEqual(1, compressed.Graph.Initializer.Count(t => t.DataType == (int)TensorProto.Types.DataType.Int8));
         Assert.AreEqual(2, compressed.Graph.Node.Count(n => n.OpType == "DynamicQuantizeMatMul"));
-        AssertClose(source, output, [2, 64], 0.998);
+
+        // z = (x·W)·W: the second product sees y' = x·W off by at most the first bound, which the second bound carries.
+        var run = AssertClose(source, output, [2, 64], 0.998);
+        float[] w = DynamicErrorBound.Weights(model, "W");
+        var half = DynamicErrorBound.HalfWeightSteps(w, 64, 64, QuantizationType.Int8, WeightRange.Portable);
+        float[] y = DynamicErrorBound.Product(run.X, 2, w, 64);
+        double first = DynamicErrorBound.ForProduct(run.X, 2, w, 64, half).Max();
+        DynamicErrorBound.AssertWithin(run.Want, run.Got, DynamicErrorBound.ForProduct(y, 2, w, 64, half, first), "(x·W)·W");
     }
 
     [TestMethod]

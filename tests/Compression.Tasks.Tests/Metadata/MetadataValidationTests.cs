@@ -20,10 +20,11 @@ public sealed class MetadataValidationTests
     [DataRow("GenerateWrapper", "no", "true, false")]
     [DataRow("PerChannel", "maybe", "true, false")]
     [DataRow("AutoFallback", "on", "true, false")]
+    [DataRow("WeightRange", "Reduced", "Portable, Full")]
     public void Unknown_value_is_CMP2001_naming_item_metadata_and_allowed_values(string metadata, string value, string allowed)
     {
         // PerChannel needs an integer Quantize to get as far as its value check without a contradiction.
-        string quantize = metadata is "Mode" or "PerChannel" ? "Int8" : "None";
+        string quantize = metadata is "Mode" or "PerChannel" or "WeightRange" ? "Int8" : "None";
         AssertSingleError(
             "CMP2001",
             [Model, metadata + "=\"" + value + "\"", "Allowed values: " + allowed],
@@ -67,6 +68,7 @@ public sealed class MetadataValidationTests
     [DataRow("None", "Mode", "WeightOnly", "Mode=\"WeightOnly\" needs a Quantize type")]
     [DataRow("Int8", "BlockSize", "64", "BlockSize=\"64\" applies to 4-bit quantization only")]
     [DataRow("Float16", "AccuracyLevel", "1", "AccuracyLevel=\"1\" applies to 4-bit quantization only")]
+    [DataRow("Int4", "WeightRange", "Full", "WeightRange=\"Full\" applies to 8-bit quantization only")]
     [DataRow("BFloat16", "PerChannel", "true", "PerChannel applies to integer quantization only")]
     [DataRow("None", "Symmetric", "false", "Symmetric applies to integer quantization only")]
     [DataRow("Int8", "AutoFallback", "true", "AutoFallback=\"true\" needs a Tolerance")]

@@ -100,6 +100,28 @@ public sealed class PreparedModelTests
     }
 
     [TestMethod]
+    public void WeightRange_defaults_to_portable_and_Full_is_another_compression()
+    {
+        using var harness = new SanityCheckHarness();
+        Assert.IsTrue(harness.Run(SanityCheckHarness.Item(Model, ("Quantize", "Int8"))), harness.Engine.Describe());
+        string stamp = harness.Prepared[0].GetMetadata("CompressStamp");
+        string portable = File.ReadAllText(stamp);
+        Assert.IsTrue(harness.Run(SanityCheckHarness.Item(Model, ("Quantize", "Int8"), ("WeightRange", "portable"))), harness.Engine.Describe());
+        Assert.AreEqual(portable, File.ReadAllText(stamp), "the default spelled out is the same settings");
+        Assert.IsTrue(harness.Run(SanityCheckHarness.Item(Model, ("Quantize", "Int8"), ("WeightRange", "Full"))), harness.Engine.Describe());
+        Assert.AreNotEqual(portable, File.ReadAllText(stamp), "Full writes other bytes, so it compresses again");
+    }
+
+    [TestMethod]
+    public void WeightRange_reaches_the_engine()
+    {
+        var settings = new ModelItemSettings { Quantize = Quantization.Int8, WeightRange = WeightRange.Full };
+        Assert.AreEqual(Compression.Onnx.WeightRange.Full, EngineSettings.From(settings).WeightRange);
+        Assert.AreEqual(Compression.Onnx.WeightRange.Portable, EngineSettings.From(settings with { WeightRange = WeightRange.Portable }).WeightRange);
+        Assert.AreEqual(Compression.Onnx.WeightRange.Portable, EngineSettings.From(settings with { WeightRange = null }).WeightRange);
+    }
+
+    [TestMethod]
     public void Stamps_are_rewritten_only_when_their_content_changes()
     {
         using var harness = new SanityCheckHarness();
