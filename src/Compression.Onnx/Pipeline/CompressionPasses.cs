@@ -10,6 +10,7 @@ internal static class CompressionPasses
         new Conversion.OpsetConversionPass(),
         new Pruning.PruningPass(),
         new EightBitQuantizationPass(),
+        new Static.StaticQuantizationPass(),
         new Float16WeightPass(),
         new Float16FullPass(),
         new FourBit.FourBitQuantizationPass(),

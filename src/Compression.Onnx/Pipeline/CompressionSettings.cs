@@ -58,6 +58,9 @@ public sealed record CompressionSettings
     /// and the bias correction of <see cref="PruningMethod.Channel"/> (<see cref="SettingsSchema.ReadsCalibrationData"/>), and validation when there is no <see cref="ValidationDataPath"/>.</summary>
     public string? CalibrationDataPath { get; init; }
 
+    /// <summary>How <see cref="QuantizationMode.Static"/> chooses activation ranges from <see cref="CalibrationDataPath"/> (docs/reports/static.md).</summary>
+    public CalibrationMethod CalibrationMethod { get; init; }
+
     /// <summary>Folder of validation inputs (same layouts); <see langword="null"/> uses <see cref="CalibrationDataPath"/>, else synthesises inputs from the model's signature.</summary>
     public string? ValidationDataPath { get; init; }
 

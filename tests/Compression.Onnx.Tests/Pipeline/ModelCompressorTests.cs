@@ -31,7 +31,6 @@ public sealed class ModelCompressorTests
     // 4-bit and pruning passes come from other branches; these stages have no pass in this engine.
     public static IEnumerable<object[]> NotYetSupported =>
     [
-        [new CompressionSettings { Quantize = QuantizationType.Int8, Mode = QuantizationMode.Static }],
         [new CompressionSettings { Optimize = OptimizationLevel.Basic }],
         [new CompressionSettings { Format = ModelFormat.Ort }],
         [new CompressionSettings { TargetOpset = 13 }],
