@@ -31,6 +31,7 @@ public static class ModelCompressor
         SettingsCheck.Validate(settings, sourcePath);
 
         using var onnxModel = OnnxModel.Load(sourcePath);
+        MemoryBudget.Check(onnxModel, sourcePath);
         var model = onnxModel.Proto;
         SettingsCheck.ValidateExclusions(settings, model, sourcePath);
         var context = new CompressionContext(onnxModel, settings, sourcePath);

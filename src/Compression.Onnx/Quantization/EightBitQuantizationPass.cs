@@ -32,9 +32,10 @@ internal sealed class EightBitQuantizationPass : ICompressionPass
 
         var converted = new HashSet<string>(StringComparer.Ordinal);
         string integerOps = string.Empty;
+        DynamicQuantizer? dynamic = null;
         if (settings.EffectiveMode == QuantizationMode.Dynamic)
         {
-            var dynamic = new DynamicQuantizer(index, settings, MatMulForm);
+            dynamic = new DynamicQuantizer(index, settings, MatMulForm);
             dynamic.Run(cancellationToken);
             converted = dynamic.ConvertedWeights;
             integerOps = string.Create(CultureInfo.InvariantCulture, $"{dynamic.MatMulCount} MatMul, {dynamic.GemmCount} Gemm, {dynamic.ConvCount} Conv integer");
@@ -45,7 +46,9 @@ internal sealed class EightBitQuantizationPass : ICompressionPass
             }
         }
 
-        int weightOnly = WeightOnlyQuantizer.Run(index, settings, converted, cancellationToken);
+        var skip = new HashSet<string>(converted, StringComparer.Ordinal);
+        if (dynamic is not null) skip.UnionWith(dynamic.RemovedConstants);
+        int weightOnly = WeightOnlyQuantizer.Run(index, settings, skip, cancellationToken);
         if (converted.Count + weightOnly == 0)
         {
             throw WeightSelection.NothingSelected(context, "quantize");
