@@ -36,7 +36,8 @@ public sealed class CompressModel : PreparedModelTask, ICancelableTask, IDisposa
         {
             Directory.CreateDirectory(Path.GetDirectoryName(paths.Compressed)!);
             AtomicFile.DeleteLeftovers(paths.Compressed);
-            CompressionReport report = ModelCompressor.Compress(model.SourcePath, paths.Compressed, EngineSettings.From(model.Settings), _cancellation.Token);
+            CompressionSettings settings = EngineSettings.From(model.Settings);
+            CompressionReport report = EngineBoundary.Run(() => ModelCompressor.Compress(model.SourcePath, paths.Compressed, settings, _cancellation.Token), model.SourcePath, settings, Path.GetDirectoryName(paths.Compressed), _cancellation.Token);
 
             using OnnxModel source = OnnxModel.Load(model.SourcePath);
             IReadOnlyList<string> externalData = SourceModelFiles.ExternalData(source, model.SourcePath);
@@ -94,6 +95,12 @@ public sealed class CompressModel : PreparedModelTask, ICancelableTask, IDisposa
         {
             Forget(paths);
             Log.LogDiagnostic(BuildDiagnostics.IoFailure(model.Include, paths.Compressed, e.Message, model.SourcePath));
+        }
+        catch
+        {
+            // Anything else is a bug: PreparedModelTask reports it as CMP0000; no output of this model may survive it.
+            Forget(paths);
+            throw;
         }
 
         return !Log.HasLoggedErrors;

@@ -1,3 +1,4 @@
+using Compression.Onnx;
 using Compression.Tasks.Diagnostics;
 using Compression.Tasks.Metadata;
 using Microsoft.Build.Framework;
@@ -37,7 +38,21 @@ public abstract class PreparedModelTask : Microsoft.Build.Utilities.Task
             Log.LogDiagnostic(diagnostic);
         }
 
-        return model is not null && !Log.HasLoggedErrors && Run(model) && !Log.HasLoggedErrors;
+        if (model is null || Log.HasLoggedErrors)
+        {
+            return false;
+        }
+
+        try
+        {
+            return Run(model) && !Log.HasLoggedErrors;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // The crash-proof boundary: an unexpected exception is a coded CMP0000 naming the model (trace in a log under obj), never MSB4018.
+            Log.LogDiagnostic(EngineBoundary.ToDiagnostic(e, model.SourcePath, null, project.CompressionDirectory), model.SourcePath);
+            return false;
+        }
     }
 
     /// <summary>Does the task's work on the validated item; errors are logged, not thrown.</summary>

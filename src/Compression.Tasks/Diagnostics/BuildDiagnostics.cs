@@ -22,6 +22,9 @@ internal static class BuildDiagnostics
     public const string ValidationSkippedCode = "CMP2012";
     public const string IoFailureCode = "CMP2020";
 
+    // Raised by the targets (_CompressionBuildStopOnFailure) once every model was tried, not by a task.
+    public const string ModelsFailedCode = "CMP2050";
+
     public static BuildDiagnostic UnknownValue(string item, string metadata, string value, IEnumerable<string> allowed, string? file) => new(
         UnknownValueCode,
         Format("CompressedModel '{0}': {1}=\"{2}\" is not a known value. Allowed values: {3}.", item, metadata, value, string.Join(", ", allowed)),
