@@ -36,7 +36,7 @@ public sealed class CompressModel : PreparedModelTask, ICancelableTask, IDisposa
         {
             Directory.CreateDirectory(Path.GetDirectoryName(paths.Compressed)!);
             AtomicFile.DeleteLeftovers(paths.Compressed);
-            CompressionReport report = ModelCompressor.Compress(model.SourcePath, paths.Compressed, model.Settings, _cancellation.Token);
+            CompressionReport report = EngineBoundary.Run(() => ModelCompressor.Compress(model.SourcePath, paths.Compressed, model.Settings, _cancellation.Token), model.SourcePath, model.Settings, Path.GetDirectoryName(paths.Compressed), _cancellation.Token);
 
             ModelDescription source = report.Source;
             ModelManifest manifest = ManifestFactory.Create(model, source.Signature, source.Bytes, report.CompressedBytes, report.Summary);
@@ -97,6 +97,12 @@ public sealed class CompressModel : PreparedModelTask, ICancelableTask, IDisposa
         {
             Forget(paths);
             Log.LogDiagnostic(BuildDiagnostics.IoFailure(model.Include, paths.Compressed, e.Message, model.SourcePath));
+        }
+        catch
+        {
+            // Anything else is a bug: PreparedModelTask reports it as CMP0000; no output of this model may survive it.
+            Forget(paths);
+            throw;
         }
 
         return !Log.HasLoggedErrors;

@@ -55,7 +55,16 @@ public abstract class PreparedModelTask : Microsoft.Build.Utilities.Task
             TargetPath = targetPath,
             Paths = paths,
         };
-        return Run(model) && !Log.HasLoggedErrors;
+        try
+        {
+            return Run(model) && !Log.HasLoggedErrors;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // The crash-proof boundary: an unexpected exception is a coded CMP0000 naming the model (trace in a log under obj), never MSB4018.
+            Log.LogDiagnostic(EngineBoundary.ToDiagnostic(e, model.SourcePath, null, Path.GetFullPath(Path.Combine(ProjectDirectory, CompressionDirectory))), model.SourcePath);
+            return false;
+        }
     }
 
     /// <summary>Does the task's work on the validated item; errors are logged, not thrown.</summary>

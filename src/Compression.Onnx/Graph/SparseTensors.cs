@@ -18,7 +18,7 @@ internal static class SparseTensors
         }
 
         int elementBytes = bits / 8;
-        long byteCount = ElementTypes.GetByteCount(values.DataType, count);
+        long byteCount = TensorData.GetByteCount(values.DataType, count, name, model.FilePath);
         if (byteCount > Array.MaxLength)
         {
             throw TensorErrors.TooLargeForArray(values, model);

@@ -39,7 +39,7 @@ internal sealed class ExternalDataStore : IDisposable
         }
 
         long count = Tensors.TensorData.GetElementCount(tensor.Dims, tensor.Name, _modelPath);
-        long expected = Tensors.ElementTypes.GetByteCount(tensor.DataType, count);
+        long expected = Tensors.TensorData.GetByteCount(tensor.DataType, count, tensor.Name, _modelPath);
         if (expected >= 0 && length != expected)
         {
             throw ExternalDataErrors.OutOfRange(_modelPath, tensor, $"length {length} but {count} elements of {Tensors.ElementTypes.GetName(tensor.DataType)} need {expected} bytes");

@@ -13,6 +13,7 @@ internal static class TensorValidation
     public static void Check(TensorProto tensor, string? filePath)
     {
         long count = TensorData.GetElementCount(tensor.Dims, tensor.Name, filePath);
+        TensorData.GetByteCount(tensor.DataType, count, tensor.Name, filePath);
         if (TensorData.IsExternal(tensor))
         {
             return; // Checked against the data file by ExternalDataStore.
@@ -23,7 +24,7 @@ internal static class TensorValidation
         long actual;
         if (tensor.HasRawData)
         {
-            expected = ElementTypes.GetByteCount(tensor.DataType, count);
+            expected = TensorData.GetByteCount(tensor.DataType, count, tensor.Name, filePath);
             actual = tensor.RawData.Length;
             if (expected < 0)
             {

@@ -35,6 +35,7 @@ public static class ModelCompressor
         if (settings.Format == ModelFormat.Ort) outputPath = Path.ChangeExtension(outputPath, ".ort");
 
         using var onnxModel = OnnxModel.Load(sourcePath);
+        MemoryBudget.Check(onnxModel, sourcePath);
         var model = onnxModel.Proto;
         var source = ModelDescription.Of(onnxModel, sourcePath);
         SettingsCheck.ValidateExclusions(settings, model, sourcePath);

@@ -17,6 +17,9 @@ internal static class SparseStorage
     /// <summary>Sparse tensors need IR version 6 or later (ONNX 1.7).</summary>
     public const long MinimumIrVersion = 6;
 
+    /// <summary><c>Constant</c> takes <c>sparse_value</c> from opset 11.</summary>
+    public const int MinimumConstantOpset = 11;
+
     /// <summary>Protobuf framing of the extra messages; a sparse form must beat dense by more than this.</summary>
     private const int FramingBytes = 32;
 
@@ -30,6 +33,12 @@ internal static class SparseStorage
     public static bool TryStoreSparse(OnnxModel model, Weight weight)
     {
         if (model.Proto.IrVersion < MinimumIrVersion || weight.Storage == WeightStorage.SparseInitializer || weight.Tensor is null)
+        {
+            return false;
+        }
+
+        // Constant's sparse_value attribute exists from opset 11 on; onnx.checker rejects it in older models.
+        if (weight.ConstantNode is not null && Quantization.ModelGraphIndex.DefaultOpset(model.Proto) < MinimumConstantOpset)
         {
             return false;
         }

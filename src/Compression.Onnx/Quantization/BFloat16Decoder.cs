@@ -82,13 +82,28 @@ internal static class BFloat16Decoder
         foreach (var (weight, values) in weights)
         {
             string slice = index.UniqueName(weight.Name + "_bf16");
-            var sliceNode = OnnxBuilders.Node("Slice", index.UniqueName(weight.Name + "_Slice"), [decoded], [slice]);
-            sliceNode.Attribute.Add(Ints("axes", 0));
-            sliceNode.Attribute.Add(Ints("starts", offset));
-            sliceNode.Attribute.Add(Ints("ends", offset + values.Length));
             var shape = TensorData.CreateInt64(index.UniqueName(weight.Name + "_shape"), [weight.Tensor.Dims.Count], [.. weight.Tensor.Dims]);
+            var stored = new List<TensorProto> { shape };
+            NodeProto sliceNode;
+            if (index.Opset >= 10)
+            {
+                // Opset 10 moved Slice's starts/ends/axes from attributes to inputs.
+                var starts = TensorData.CreateInt64(index.UniqueName(weight.Name + "_start"), [1], [offset]);
+                var ends = TensorData.CreateInt64(index.UniqueName(weight.Name + "_end"), [1], [offset + values.Length]);
+                var axes = TensorData.CreateInt64(index.UniqueName(weight.Name + "_axis"), [1], [0]);
+                stored.AddRange([starts, ends, axes]);
+                sliceNode = OnnxBuilders.Node("Slice", index.UniqueName(weight.Name + "_Slice"), [decoded, starts.Name, ends.Name, axes.Name], [slice]);
+            }
+            else
+            {
+                sliceNode = OnnxBuilders.Node("Slice", index.UniqueName(weight.Name + "_Slice"), [decoded], [slice]);
+                sliceNode.Attribute.Add(Ints("axes", 0));
+                sliceNode.Attribute.Add(Ints("starts", offset));
+                sliceNode.Attribute.Add(Ints("ends", offset + values.Length));
+            }
+
             var reshape = OnnxBuilders.Node("Reshape", index.UniqueName(weight.Name + "_Reshape"), [slice, shape.Name], [weight.Name]);
-            ConstantRewriter.Replace(index, weight, [shape], [sliceNode, reshape]);
+            ConstantRewriter.Replace(index, weight, stored, [sliceNode, reshape]);
             offset += values.Length;
         }
     }

@@ -43,6 +43,12 @@ internal sealed class DynamicQuantizer
     /// <summary>Names of the weights now stored as integers for integer ops.</summary>
     public HashSet<string> ConvertedWeights { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>
+    /// Constants the conversion consumed and removed (a Conv bias now stored as [1, M, 1...]): the index still lists
+    /// them, so the weight-only pass must skip them too (issue 19: a BatchNormalization-folded bias of 256+ floats).
+    /// </summary>
+    public HashSet<string> RemovedConstants { get; } = new(StringComparer.Ordinal);
+
     public void Run(CancellationToken cancellationToken)
     {
         var plan = new List<(NodeProto Node, GraphProto Graph, ConstantTensor Weight)>();
@@ -250,7 +256,12 @@ internal sealed class DynamicQuantizer
             var bias = _index.Constants[node.Input[2]];
             var t = OnnxBuilders.Floats(_index.UniqueName(bias.Name + "_nchw"), channelShape, bias.ReadFloats());
             ConstantRewriter.AddTensor(_index, graph, t, node);
-            if (bias.Uses.Count == 1) ConstantRewriter.Remove(bias);
+            if (bias.Uses.Count == 1)
+            {
+                ConstantRewriter.Remove(bias);
+                RemovedConstants.Add(bias.Name);
+            }
+
             nodes.Add(OnnxBuilders.Node("Add", _index.UniqueName(stem + "_AddBias"), [product, t.Name], [node.Output[0]]));
         }
 

@@ -26,9 +26,10 @@ internal sealed class EightBitQuantizationPass : ICompressionPass
         var converted = new HashSet<string>(StringComparer.Ordinal);
         string integerOps = string.Empty;
         int integerMatMuls = 0;
+        DynamicQuantizer? dynamic = null;
         if (settings.EffectiveMode == QuantizationMode.Dynamic)
         {
-            var dynamic = new DynamicQuantizer(index, settings);
+            dynamic = new DynamicQuantizer(index, settings);
             dynamic.Run(cancellationToken);
             converted = dynamic.ConvertedWeights;
             integerMatMuls = dynamic.MatMulCount + dynamic.GemmCount;
@@ -40,7 +41,9 @@ internal sealed class EightBitQuantizationPass : ICompressionPass
             }
         }
 
-        int weightOnly = WeightOnlyQuantizer.Run(index, settings, converted, cancellationToken);
+        var skip = new HashSet<string>(converted, StringComparer.Ordinal);
+        if (dynamic is not null) skip.UnionWith(dynamic.RemovedConstants);
+        int weightOnly = WeightOnlyQuantizer.Run(index, settings, skip, cancellationToken);
         if (converted.Count + weightOnly == 0)
         {
             throw WeightSelection.NothingSelected(context, "quantize");

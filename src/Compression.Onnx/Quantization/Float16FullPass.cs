@@ -42,7 +42,7 @@ internal sealed partial class Float16FullPass : ICompressionPass
                 cancellationToken.ThrowIfCancellationRequested();
                 proto.Graph = Float16GraphConverter.Convert(original, blocked);
                 File.WriteAllBytes(probe, proto.ToByteArray());
-                string? missing = MissingFloat16Kernel(probe);
+                string? missing = MissingFloat16Kernel(probe, context.SourcePath);
                 if (missing is null) break;
                 if (attempt == MaxProbes || !blocked.Add(missing))
                 {
@@ -66,7 +66,7 @@ internal sealed partial class Float16FullPass : ICompressionPass
     }
 
     /// <summary>The op type ONNX Runtime reports as having no kernel for the model's types, or null when it loads.</summary>
-    private static string? MissingFloat16Kernel(string path)
+    private static string? MissingFloat16Kernel(string path, string sourcePath)
     {
         try
         {
@@ -80,8 +80,29 @@ internal sealed partial class Float16FullPass : ICompressionPass
             if (m.Success) return m.Groups[1].Value;
             m = BadType().Match(e.Message);
             if (m.Success) return m.Groups[1].Value;
-            throw new CompressionException(DiagnosticCodes.CompressedModelFailsToRun, "The float16 model fails to load in ONNX Runtime: " + e.Message, path,
+            if (FailsToLoad(sourcePath) is { } original)
+            {
+                // Not the conversion's fault: the model never ran in this ONNX Runtime (the corpus's Gemm-6 does not).
+                throw new CompressionException(DiagnosticCodes.OriginalModelFailsToRun, "ONNX Runtime cannot load the original model: " + original.Message, sourcePath,
+                    "Compression needs a model ONNX Runtime can run: re-export it with a newer opset.", original);
+            }
+
+            throw new CompressionException(DiagnosticCodes.CompressedModelFailsToRun, "The float16 model fails to load in ONNX Runtime: " + e.Message, sourcePath,
                 "Use Mode=WeightOnly; this is a defect of the float16 conversion for this model.", e);
+        }
+    }
+
+    private static OnnxRuntimeException? FailsToLoad(string path)
+    {
+        try
+        {
+            using var options = new SessionOptions { LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL };
+            using var session = new InferenceSession(path, options);
+            return null;
+        }
+        catch (OnnxRuntimeException e)
+        {
+            return e;
         }
     }
 

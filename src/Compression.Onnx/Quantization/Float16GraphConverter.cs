@@ -33,9 +33,20 @@ internal static class Float16GraphConverter
 
         bool IsFloat(string name) => name.Length > 0 && types.TryGetValue(name, out var t) && t == DataType.Float;
 
+        var halved = new HashSet<string>(StringComparer.Ordinal);
         for (int i = 0; i < graph.Initializer.Count; i++)
         {
-            if (graph.Initializer[i].DataType == (int)DataType.Float) graph.Initializer[i] = ToHalf(graph.Initializer[i]);
+            if (graph.Initializer[i].DataType == (int)DataType.Float)
+            {
+                graph.Initializer[i] = ToHalf(graph.Initializer[i]);
+                halved.Add(graph.Initializer[i].Name);
+            }
+        }
+
+        // Before IR 4 initializers are also graph inputs: their declared type must follow (ONNX Runtime rejects the mismatch).
+        foreach (var input in graph.Input)
+        {
+            if (halved.Contains(input.Name) && input.Type?.TensorType is { } declared) declared.ElemType = (int)DataType.Float16;
         }
 
         var result = new List<NodeProto>();

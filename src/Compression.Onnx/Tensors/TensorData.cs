@@ -49,6 +49,18 @@ public static partial class TensorData
         return count;
     }
 
+    /// <summary>Bytes <paramref name="count"/> elements take in <c>raw_data</c>; -1 for a type without a fixed size; CMP1005 when the size overflows 64 bits.</summary>
+    internal static long GetByteCount(int dataType, long count, string tensorName, string? filePath)
+    {
+        long bytes = ElementTypes.GetByteCount(dataType, count);
+        if (bytes < 0 && count >= 0 && ElementTypes.GetBitsPerElement(dataType) != 0)
+        {
+            throw TensorErrors.InvalidShape(tensorName, $"its {count} elements of {ElementTypes.GetName(dataType)} take more bytes than a 64-bit integer can count", filePath);
+        }
+
+        return bytes;
+    }
+
     /// <summary>Reads a <c>float</c>, <c>float16</c>, <c>bfloat16</c> or <c>double</c> tensor as floats.</summary>
     /// <param name="tensor">The tensor.</param>
     /// <param name="model">The model, needed when the tensor uses external data.</param>

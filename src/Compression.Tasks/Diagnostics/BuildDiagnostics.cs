@@ -32,6 +32,9 @@ internal static class BuildDiagnostics
         file,
         problem.IsWarning);
 
+    // Raised by the targets (_CompressionBuildStopOnFailure) once every model was tried, not by a task.
+    public const string ModelsFailedCode = "CMP2050";
+
     public static BuildDiagnostic UnknownMetadata(string item, string metadata, string? suggestion, string? file) => new(
         UnknownMetadataCode,
         Format("CompressedModel '{0}': unknown metadata '{1}'{2}.", item, metadata, suggestion is null ? string.Empty : Format(" (did you mean '{0}'?)", suggestion)),
