@@ -33,7 +33,7 @@ internal static class CompressCommand
                 CompressionReport report;
                 using (new Progress(o, Path.GetFileName(source)))
                 {
-                    report = ModelCompressor.Compress(item.SourcePath, destination, EngineSettings.From(item.Settings));
+                    report = ModelCompressor.Compress(item.SourcePath, destination, item.Settings);
                 }
 
                 string line = Path.GetFileName(item.SourcePath) + " -> " + report;

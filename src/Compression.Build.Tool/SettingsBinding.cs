@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Compression.Onnx.Settings;
 using Compression.Tasks.Diagnostics;
 using Compression.Tasks.Metadata;
 using Microsoft.Build.Utilities;
@@ -12,13 +13,10 @@ namespace Compression.Build.Tool;
 /// </summary>
 internal static class SettingsBinding
 {
-    /// <summary>Metadata about the generated class and the output folder, which mean nothing outside a project.</summary>
-    private static readonly HashSet<string> BuildOnly = [MetadataNames.ClassName, MetadataNames.Namespace, MetadataNames.GenerateWrapper, MetadataNames.Embed, MetadataNames.TargetPath];
-
-    /// <summary>One option per compression setting, from the build's list of metadata names.</summary>
+    /// <summary>One option per engine setting of the settings schema (the generated class and output folder mean nothing outside a project).</summary>
     public static IReadOnlyList<(string Metadata, Option<string> Option)> CreateOptions() =>
-        MetadataNames.Product.Where(n => !BuildOnly.Contains(n))
-            .Select(n => (n, new Option<string>("--" + Kebab(n)) { Description = $"The {n} setting (docs/metadata.md)." }))
+        SettingsSchema.All.Where(s => s.IsEngineSetting)
+            .Select(s => (s.Name, new Option<string>("--" + s.OptionName) { Description = s.Description }))
             .ToList();
 
     /// <summary>The model item the build would read for <paramref name="input"/> with these option values, or the coded problems.</summary>

@@ -1,3 +1,4 @@
+using Compression.Onnx;
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Engines;
 using Compression.Onnx.FourBit;

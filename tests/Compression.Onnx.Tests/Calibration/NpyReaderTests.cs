@@ -72,7 +72,7 @@ public sealed class NpyReaderTests
     [TestMethod]
     public void Files_written_by_numpy_read_back_exactly()
     {
-        if (!Requirement.Require(NumpyAvailable(), "python3 with numpy")) return;
+        if (!Requirement.Require(NumpyAvailable(), "/usr/bin/python3 with numpy (python3-onnx brings it)")) return;
         string dir = PassTestFiles.NewTempDirectory();
         // One file per dtype, including a v2.0 file (numpy picks 2.0 only for huge headers, so it is forced).
         string script = $$"""
@@ -116,7 +116,7 @@ public sealed class NpyReaderTests
 
     private static void RunPython(string script)
     {
-        var start = new ProcessStartInfo("python3") { RedirectStandardInput = true, RedirectStandardError = true, UseShellExecute = false };
+        var start = new ProcessStartInfo(Corpus.PythonOnnxChecker.Python) { RedirectStandardInput = true, RedirectStandardError = true, UseShellExecute = false };
         using var process = Process.Start(start)!;
         process.StandardInput.Write(script.Replace("\n            ", "\n", StringComparison.Ordinal));
         process.StandardInput.Close();

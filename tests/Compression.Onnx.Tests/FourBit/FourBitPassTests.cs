@@ -59,7 +59,7 @@ public sealed class FourBitPassTests
         // The stored weight is what a scalar QuantizeLinear of the ORIGINAL weights gives (written here from the
         // operator definition, not the kernels), so a wrong axis, scale or rounding cannot match.
         float[] weights = TensorData.ReadFloats(original.Graph.Initializer[0]);
-        float[] quantized = BlockedQuantizeDequantize(weights, outer: 16, axisLength: 64, inner: 9, blockSize: 32, signed: type == FourBitType.Int4);
+        float[] quantized = BlockedQuantizeDequantize(weights, outer: 16, axisLength: 64, inner: 9, blockSize: 32, signed: type == QuantizationType.Int4);
         CollectionAssert.AreEqual(quantized, QuantizedReference.DequantizeLinear(model, dequantize), "stored weight vs a scalar reference from the original");
 
         var reference = original.Clone();

@@ -1,3 +1,4 @@
+using Compression.Testing;
 using Compression.Onnx.Tests.Corpus;
 using Compression.Onnx.Tests.Pipeline;
 
