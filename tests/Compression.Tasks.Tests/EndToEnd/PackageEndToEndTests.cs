@@ -53,10 +53,12 @@ public sealed partial class PackageEndToEndTests
             string output = Path.Combine(project.OutputDirectory, "models", model);
             Assert.IsTrue(File.Exists(output), output + "\n" + first);
             Assert.IsLessThan(new FileInfo(Path.Combine(project.ProjectDirectory, "models", model)).Length, new FileInfo(output).Length, model + " is not smaller");
-            Assert.AreEqual(1, CompressionLines(first.Output, model), first.ToString());
+            // The failing build already compressed the good models (every item is tried before the build fails, CMP2050),
+            // so each model is compressed exactly once over the two builds.
+            Assert.AreEqual(1, CompressionLines(failed.Output, model) + CompressionLines(first.Output, model), failed + "\n" + first);
         }
 
-        Assert.Contains("max |d|", first.Output.Split('\n').First(l => l.TrimStart().StartsWith(Vad + " -> ", StringComparison.Ordinal)),
+        Assert.Contains("max |d|", (failed.Output + "\n" + first.Output).Split('\n').First(l => l.TrimStart().StartsWith(Vad + " -> ", StringComparison.Ordinal)),
             "validated on the given ValidationData in ONNX Runtime, loaded in-proc from the package's tasks folder");
         Assert.IsFalse(File.Exists(Path.Combine(project.OutputDirectory, "models", "tiny.onnx")), "an embedded model is not copied");
         FileHashes.AssertSame(sources, FileHashes.Of(Path.Combine(project.ProjectDirectory, "models")), "the source models");
