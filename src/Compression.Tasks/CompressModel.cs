@@ -12,7 +12,7 @@ namespace Compression.Tasks;
 /// <summary>
 /// Compresses one model (the targets batch this task per item, and skip it when the outputs are newer
 /// than the model, its data and its settings stamp). Thin on purpose: it calls
-/// <see cref="ModelCompressor.Compress"/> with the resolved settings, writes the manifest and the report from
+/// <see cref="ModelCompressor.Compress(string, string, CompressionSettings, CancellationToken)"/> with the resolved settings, writes the manifest and the report from
 /// what the engine returns (it never opens the model itself), and logs one line. The source model is only read; every file is written
 /// to a temporary file and renamed, so a failed or killed build leaves no truncated output.
 /// </summary>

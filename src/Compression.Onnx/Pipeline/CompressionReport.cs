@@ -3,7 +3,7 @@ using Compression.Onnx.IO;
 
 namespace Compression.Onnx;
 
-/// <summary>What <see cref="ModelCompressor.Compress"/> did: sizes, the compressions applied, and how far the result is from the original.</summary>
+/// <summary>What <see cref="ModelCompressor.Compress(string, string, CompressionSettings, CancellationToken)"/> did: sizes, the compressions applied, and how far the result is from the original.</summary>
 public sealed class CompressionReport
 {
     /// <summary>Creates a report.</summary>

@@ -23,7 +23,18 @@ public static class ModelCompressor
     /// <param name="cancellationToken">Stops the work between weights and runs.</param>
     /// <returns>Sizes, what was applied and the validation result.</returns>
     /// <exception cref="CompressionException">Any problem a user can fix: codes CMP1xxx (reading and writing) and CMP4xxx (passes and validation).</exception>
-    public static CompressionReport Compress(string sourcePath, string outputPath, CompressionSettings settings, CancellationToken cancellationToken = default)
+    public static CompressionReport Compress(string sourcePath, string outputPath, CompressionSettings settings, CancellationToken cancellationToken = default) =>
+        Compress(sourcePath, outputPath, settings, progress: null, cancellationToken);
+
+    /// <summary>Compresses <paramref name="sourcePath"/> into <paramref name="outputPath"/>, reporting each stage as it starts.</summary>
+    /// <param name="sourcePath">The ONNX model to compress.</param>
+    /// <param name="outputPath">Where to write the compressed model (replaced atomically; nothing is left behind on failure).</param>
+    /// <param name="settings">What to do.</param>
+    /// <param name="progress">Told when each stage starts (on the calling thread), or <see langword="null"/>.</param>
+    /// <param name="cancellationToken">Stops the work between weights and runs.</param>
+    /// <returns>Sizes, what was applied and the validation result.</returns>
+    /// <exception cref="CompressionException">Any problem a user can fix: codes CMP1xxx (reading and writing) and CMP4xxx (passes and validation).</exception>
+    public static CompressionReport Compress(string sourcePath, string outputPath, CompressionSettings settings, IProgress<CompressionProgress>? progress, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(sourcePath);
         ArgumentNullException.ThrowIfNull(outputPath);
@@ -34,21 +45,17 @@ public static class ModelCompressor
         // ONNX Runtime tells its ORT format from the extension, so an ORT output always ends in .ort.
         if (settings.Format == ModelFormat.Ort) outputPath = Path.ChangeExtension(outputPath, ".ort");
 
+        // Stages: load, each pass, save, validate (the pass count is known once the model's opset is read).
+        int total = settings.Validate ? 3 : 2, completed = 0;
+        void Starting(string stage) => progress?.Report(new CompressionProgress(stage, completed++, total));
+        Starting("load");
         using var onnxModel = OnnxModel.Load(sourcePath);
         MemoryBudget.Check(onnxModel, sourcePath);
-        var model = onnxModel.Proto;
         var source = ModelDescription.Of(onnxModel, sourcePath);
-        SettingsCheck.ValidateExclusions(settings, model, sourcePath);
-        var context = new CompressionContext(onnxModel, settings, sourcePath);
-        var passes = Plan(settings, model, sourcePath);
-        foreach (var pass in passes)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            pass.Apply(context, cancellationToken);
-        }
-
-        string summary = context.Summary.Count == 0 ? "none" : string.Join("; ", context.Summary);
-        WriteMetadata(model, settings, context, summary);
+        SettingsCheck.ValidateExclusions(settings, onnxModel.Proto, sourcePath);
+        var passes = Plan(settings, onnxModel.Proto, sourcePath);
+        total += passes.Count;
+        var (context, summary) = Transform(onnxModel, settings, sourcePath, passes, Starting, cancellationToken);
 
         // Write into a private folder next to the output under the final file name (so external-data references are
         // right), validate there, then move into place: a failed validation leaves nothing behind.
@@ -59,6 +66,7 @@ public static class ModelCompressor
         string temp = Path.Combine(staging, Path.GetFileName(outputPath));
         try
         {
+            Starting("save");
             if (settings.Format == ModelFormat.Ort)
             {
                 string onnxTemp = Path.Combine(staging, "model.onnx");
@@ -70,11 +78,13 @@ public static class ModelCompressor
             {
                 onnxModel.Save(temp);
             }
+
             ValidationReport? validation = null;
             var notes = new List<string>(context.Notes);
             var warnings = new List<CompressionWarning>();
             if (settings.Validate)
             {
+                Starting("validate");
                 validation = AccuracyCheck.Validate(sourcePath, temp, settings, warnings, cancellationToken);
                 if (validation.SkippedReason is { } reason)
                 {
@@ -100,6 +110,61 @@ public static class ModelCompressor
             if (Directory.Exists(staging)) Directory.Delete(staging, recursive: true);
         }
     }
+
+    /// <summary>
+    /// Runs the passes <paramref name="settings"/> ask for on an in-memory copy of <paramref name="model"/>: what
+    /// <see cref="Compress(string, string, CompressionSettings, CancellationToken)"/> would write, without writing or
+    /// validating anything (<c>compress-model inspect</c> shows it per setting).
+    /// </summary>
+    /// <param name="model">The loaded source model; only read.</param>
+    /// <param name="settings">What to do.</param>
+    /// <param name="cancellationToken">Stops the work between weights.</param>
+    /// <returns>The rewritten copy with the passes' summary and notes; dispose it.</returns>
+    /// <exception cref="CompressionException">The same CMP4xxx codes the compression gives for these settings (CMP4002 nothing to compress, CMP47xx conversion refused...).</exception>
+    public static CompressionPreview Preview(OnnxModel model, CompressionSettings settings, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(settings);
+        string sourcePath = model.FilePath ?? "model";
+        SettingsCheck.Validate(settings, sourcePath);
+        var copy = OnnxModel.FromProto(model.Proto.Clone(), model.BaseDirectory);
+        try
+        {
+            SettingsCheck.ValidateExclusions(settings, copy.Proto, sourcePath);
+            var (context, summary) = Transform(copy, settings, sourcePath, Plan(settings, copy.Proto, sourcePath), null, cancellationToken);
+            return new CompressionPreview(copy, summary, context.Notes);
+        }
+        catch
+        {
+            copy.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Runs <paramref name="passes"/> on <paramref name="model"/> in place and records what was applied (the summary) in its metadata.</summary>
+    private static (CompressionContext Context, string Summary) Transform(OnnxModel model, CompressionSettings settings, string sourcePath, List<ICompressionPass> passes, Action<string>? starting, CancellationToken cancellationToken)
+    {
+        var context = new CompressionContext(model, settings, sourcePath);
+        foreach (var pass in passes)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            starting?.Invoke(StageName(pass.Step));
+            pass.Apply(context, cancellationToken);
+        }
+
+        string summary = context.Summary.Count == 0 ? "none" : string.Join("; ", context.Summary);
+        WriteMetadata(model.Proto, settings, context, summary);
+        return (context, summary);
+    }
+
+    private static string StageName(CompressionStep step) => step switch
+    {
+        CompressionStep.ConvertOpset => "TargetOpset",
+        CompressionStep.Prune => "Pruning",
+        CompressionStep.Quantize => "Quantize",
+        CompressionStep.Optimize => "Optimize",
+        _ => "Format",
+    };
 
     /// <summary>One pass per requested stage; a stage nobody implements is CMP4001 naming the setting.</summary>
     private static List<ICompressionPass> Plan(CompressionSettings settings, ModelProto model, string sourcePath)

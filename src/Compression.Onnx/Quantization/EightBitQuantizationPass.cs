@@ -35,9 +35,11 @@ internal sealed class EightBitQuantizationPass : ICompressionPass
             integerMatMuls = dynamic.MatMulCount + dynamic.GemmCount;
             integerOps = string.Create(CultureInfo.InvariantCulture, $"{dynamic.MatMulCount} MatMul, {dynamic.GemmCount} Gemm, {dynamic.ConvCount} Conv integer");
             context.Metadata["compression.integer_ops"] = integerOps;
-            if (dynamic.MatMulCount + dynamic.GemmCount + dynamic.ConvCount == 0 && index.Opset < 11)
+            if (index.Opset < 11 && (integerMatMuls == 0 || index.Nodes.Any(n => n.Node.OpType == "Conv")))
             {
-                context.Notes.Add(string.Create(CultureInfo.InvariantCulture, $"opset {index.Opset} has no DynamicQuantizeLinear (opset 11): weights are stored weight-only"));
+                // The fused com.microsoft MatMul works at any opset; ConvInteger's activations need ONNX's DynamicQuantizeLinear.
+                string which = integerMatMuls == 0 ? "weights are" : "Conv weights are";
+                context.Notes.Add(string.Create(CultureInfo.InvariantCulture, $"opset {index.Opset} has no DynamicQuantizeLinear (opset 11): {which} stored weight-only (TargetOpset=11 or later gives Conv integer ops)"));
             }
         }
 
