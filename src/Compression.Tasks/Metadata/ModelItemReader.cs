@@ -122,7 +122,9 @@ internal sealed class ModelItemReader
             return null;
         }
 
-        return string.Join('/', segments.Where(s => s.Length > 0 && s != "."));
+        // ONNX Runtime tells its ORT format from the extension: Format=Ort keeps the path and ends it in .ort.
+        string target = string.Join('/', segments.Where(s => s.Length > 0 && s != "."));
+        return format == ModelFormat.Ort ? Path.ChangeExtension(target, ".ort") : target;
     }
 
     private string Identifier(string metadata, string fallback, Func<string, bool> isValid)

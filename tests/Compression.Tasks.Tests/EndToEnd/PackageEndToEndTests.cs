@@ -16,9 +16,6 @@ public sealed partial class PackageEndToEndTests
     private const string Classifier = "ch_ppocr_mobile_v2.0_cls_infer.onnx";
     private const string SkipMessage = "Skipping target \"_CompressionBuildCompress\" because all output files are up-to-date";
 
-    [ClassCleanup]
-    public static void DeleteFeed() => LocalPackageFeed.Delete();
-
     [TestMethod]
     [Timeout(900_000, CooperativeCancellation = true)]
     public void Package_builds_publishes_and_cleans_a_consumer_project()

@@ -46,6 +46,15 @@ public sealed class PreparedModelTests
     }
 
     [TestMethod]
+    public void Ort_format_ends_an_explicit_target_path_in_dot_ort()
+    {
+        using var harness = new SanityCheckHarness();
+        Assert.IsTrue(harness.Run(SanityCheckHarness.Item(Model, ("Format", "Ort"), ("TargetPath", "assets/vad.onnx"))), harness.Engine.Describe());
+        Assert.AreEqual("assets/vad.ort", harness.Prepared[0].GetMetadata("TargetPath"));
+        StringAssert.EndsWith(harness.Prepared[0].GetMetadata("CompressedPath"), Path.Combine("assets", "vad.ort"));
+    }
+
+    [TestMethod]
     public void Model_outside_the_project_lands_at_its_file_name()
     {
         using var harness = new SanityCheckHarness();
