@@ -6,7 +6,12 @@ namespace Compression.Build.Tool;
 /// <summary>The <c>compress-model</c> commands: compress, inspect, validate. Every failure is a coded error and an exit code, never a stack trace.</summary>
 internal static class CommandLine
 {
-    public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
+    /// <summary>How long Ctrl+C waits for the engine to stop at its next check (between weights, between runs) before the process ends anyway.</summary>
+    private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(10);
+
+    public static int Run(string[] args, TextWriter stdout, TextWriter stderr) => RunAsync(args, stdout, stderr).GetAwaiter().GetResult();
+
+    public static Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr)
     {
         var json = new Option<bool>("--json") { Description = "Write the result (or the error) as one JSON object on stdout.", Recursive = true };
         var root = new RootCommand("Compress, inspect and validate ONNX models with the engine and settings of Compression.Build.");
@@ -18,26 +23,31 @@ internal static class CommandLine
         if (parsed.Errors.Count > 0)
         {
             var output = new Output(parsed.GetValue(json), stdout, stderr);
-            return output.Fail(ToolDiagnostics.InvalidCommandLine, string.Join(" ", parsed.Errors.Select(e => e.Message)), null, "Run compress-model --help for the commands and options.", ExitCodes.SettingsError);
+            return Task.FromResult(output.Fail(ToolDiagnostics.InvalidCommandLine, string.Join(" ", parsed.Errors.Select(e => e.Message)), null, "Run compress-model --help for the commands and options."));
         }
 
-        return parsed.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr });
+        return parsed.InvokeAsync(new InvocationConfiguration { Output = stdout, Error = stderr, ProcessTerminationTimeout = StopTimeout });
     }
 
-    /// <summary>Runs a command body: coded errors become exit codes, anything else CMP0000 without a stack trace.</summary>
-    public static int Guard(Output output, Func<int> body)
+    /// <summary>
+    /// Runs a command body on one model through the engine's boundary (<see cref="EngineBoundary"/>, as the MSBuild task
+    /// does): a coded error becomes its exit code, anything unexpected CMP0000 with a trace log (never a stack trace on
+    /// the console), a cancellation exit code 130.
+    /// </summary>
+    public static int Guard(Output output, string modelPath, CompressionSettings? settings, Func<int> body, CancellationToken cancellationToken)
     {
         try
         {
-            return body();
+            return EngineBoundary.Run(body, modelPath, settings, logDirectory: null, cancellationToken);
         }
         catch (CompressionException e)
         {
-            return output.Fail(e.Code, e.Message, e.FilePath, e.Help, e.Code.StartsWith("CMP2", StringComparison.Ordinal) || e.Code.StartsWith("CMP5", StringComparison.Ordinal) || e.Code == DiagnosticCodes.InvalidSettings ? ExitCodes.SettingsError : ExitCodes.ModelError);
+            return output.Fail(e.Code, e.Message, e.FilePath, e.Help);
         }
-        catch (Exception e) when (e is not OutOfMemoryException)
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            return output.Fail(DiagnosticCodes.Unspecified, $"Unexpected {e.GetType().Name}: {e.Message}", null, "This is a bug in compress-model; report it with the command line and the model.", ExitCodes.Unexpected);
+            output.Error.WriteLine(Path.GetFileName(modelPath) + ": cancelled; nothing was written.");
+            return ExitCodes.Cancelled;
         }
     }
 }

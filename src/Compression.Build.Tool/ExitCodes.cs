@@ -1,3 +1,5 @@
+using Compression.Onnx;
+
 namespace Compression.Build.Tool;
 
 /// <summary>The tool's exit codes (README, "compress-model").</summary>
@@ -14,4 +16,16 @@ internal static class ExitCodes
 
     /// <summary>An unexpected failure (CMP0000): a bug to report.</summary>
     public const int Unexpected = 3;
+
+    /// <summary>Cancelled by Ctrl+C or SIGTERM (128 + SIGINT, as shells report it); nothing was written.</summary>
+    public const int Cancelled = 130;
+
+    /// <summary>The exit code of a coded error.</summary>
+    public static int For(string code) => code switch
+    {
+        DiagnosticCodes.InternalError => Unexpected,
+        DiagnosticCodes.InvalidSettings => SettingsError,
+        _ when code.StartsWith("CMP2", StringComparison.Ordinal) || code.StartsWith("CMP5", StringComparison.Ordinal) => SettingsError,
+        _ => ModelError,
+    };
 }

@@ -1,39 +1,95 @@
+using System.Diagnostics;
+using System.Globalization;
+using Compression.Onnx;
+
 namespace Compression.Build.Tool;
 
 /// <summary>
-/// Shows that a long compression is alive: on a terminal, an elapsed-time line on stderr redrawn in place once the work
-/// has taken more than a second; when stderr is redirected, one plain line at the start. The engine reports no
-/// fraction done, so this shows time, not a percentage.
+/// Shows that long work is alive, once it has taken more than <see cref="Delay"/> (quick models print nothing
+/// but their result): on a terminal, one bar of stages done on stderr, redrawn in place with the elapsed time and
+/// cleared at the end; when stderr is redirected, one plain line per stage. The engine reports stages
+/// (<see cref="CompressionProgress"/>: load, each pass, save, validate), so the bar counts stages, not bytes.
 /// </summary>
-internal sealed class Progress : IDisposable
+internal sealed class Progress : IProgress<CompressionProgress>, IDisposable
 {
-    private readonly Timer? _timer;
-    private readonly Output _output;
-    private readonly DateTime _start = DateTime.UtcNow;
-    private bool _drawn;
+    /// <summary>Work shorter than this shows no progress at all.</summary>
+    public static readonly TimeSpan Delay = TimeSpan.FromSeconds(1);
 
-    public Progress(Output output, string name)
+    private const int BarWidth = 24;
+    private readonly TextWriter _writer;
+    private readonly bool _interactive;
+    private readonly string _name;
+    private readonly TimeSpan _delay;
+    private readonly Stopwatch _clock = Stopwatch.StartNew();
+    private readonly Lock _lock = new();
+    private readonly Timer _timer;
+    private CompressionProgress? _current;
+    private int _printed = -1;
+    private bool _drawn;
+    private bool _disposed;
+
+    /// <summary>Creates a progress display for work on <paramref name="name"/>.</summary>
+    /// <param name="writer">Where to draw (stderr).</param>
+    /// <param name="interactive">A terminal: draw a bar in place; else plain lines.</param>
+    /// <param name="name">What the work is on (the model's file name).</param>
+    /// <param name="delay">Nothing is shown before this much time has passed.</param>
+    public Progress(TextWriter writer, bool interactive, string name, TimeSpan delay)
     {
-        _output = output;
-        if (output.Json) return;
-        if (Console.IsErrorRedirected || !ReferenceEquals(output.Error, Console.Error))
+        _writer = writer;
+        _interactive = interactive;
+        _name = name;
+        _delay = delay;
+        TimeSpan first = delay > TimeSpan.Zero ? delay : TimeSpan.FromMilliseconds(1);
+        _timer = new Timer(_ => Show(), null, first, interactive ? TimeSpan.FromMilliseconds(250) : Timeout.InfiniteTimeSpan);
+    }
+
+    /// <summary>The display for a command's output: none with <c>--json</c>, a bar when stderr is the console's terminal, else lines.</summary>
+    public static Progress? For(Output output, string name) =>
+        output.Json ? null : new Progress(output.Error, ReferenceEquals(output.Error, Console.Error) && !Console.IsErrorRedirected, name, Delay);
+
+    /// <inheritdoc />
+    public void Report(CompressionProgress value)
+    {
+        lock (_lock)
         {
-            output.Error.WriteLine("compressing " + name);
-            return;
+            _current = value;
         }
 
-        _timer = new Timer(_ => Draw(name), null, TimeSpan.FromSeconds(1), TimeSpan.FromMilliseconds(500));
+        Show();
     }
 
+    /// <summary>Stops drawing and clears the bar, so the result line starts on a clean line.</summary>
     public void Dispose()
     {
-        _timer?.Dispose();
-        if (_drawn) _output.Error.Write("\r\u001b[2K");
+        _timer.Dispose();
+        lock (_lock)
+        {
+            _disposed = true;
+            if (_drawn) _writer.Write("\r\u001b[2K");
+            _writer.Flush();
+        }
     }
 
-    private void Draw(string name)
+    private void Show()
     {
-        _drawn = true;
-        _output.Error.Write($"\r{name}: compressing... {(DateTime.UtcNow - _start).TotalSeconds:0} s");
+        lock (_lock)
+        {
+            if (_disposed || _current is not { } p || _clock.Elapsed < _delay) return;
+            string seconds = _clock.Elapsed.TotalSeconds.ToString("0", CultureInfo.InvariantCulture);
+            if (_interactive)
+            {
+                int filled = p.Total == 0 ? 0 : p.Completed * BarWidth / p.Total;
+                string bar = new string('=', filled) + (filled < BarWidth ? ">" + new string(' ', BarWidth - filled - 1) : string.Empty);
+                _writer.Write(string.Create(CultureInfo.InvariantCulture, $"\r\u001b[2K{_name} [{bar}] {p.Completed}/{p.Total} {p.Stage}... {seconds} s"));
+                _drawn = true;
+            }
+            else if (p.Completed != _printed)
+            {
+                _writer.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{_name}: {p.Stage} (stage {p.Completed + 1} of {p.Total}, {seconds} s)"));
+                _printed = p.Completed;
+            }
+
+            _writer.Flush();
+        }
     }
 }

@@ -34,8 +34,4 @@ internal static class SettingsBinding
         ModelItem? model = ModelItemReader.Read(item, project, diagnostics);
         return (model, diagnostics);
     }
-
-    /// <summary><c>TargetOpset</c> -> <c>target-opset</c>.</summary>
-    public static string Kebab(string pascal) =>
-        string.Concat(pascal.Select((c, i) => char.IsUpper(c) && i > 0 ? "-" + char.ToLowerInvariant(c) : char.ToLowerInvariant(c).ToString()));
 }

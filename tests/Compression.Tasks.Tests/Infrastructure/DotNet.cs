@@ -19,14 +19,18 @@ internal static class DotNet
     public static DotNetResult Run(string workingDirectory, params string[] arguments) =>
         Run(workingDirectory, TimeSpan.FromMinutes(5), arguments);
 
-    public static DotNetResult Run(string workingDirectory, TimeSpan timeout, params string[] arguments)
+    public static DotNetResult Run(string workingDirectory, TimeSpan timeout, params string[] arguments) =>
+        RunProgram("dotnet", workingDirectory, timeout, arguments);
+
+    /// <summary>Runs another program (an installed .NET tool) with the same isolated environment.</summary>
+    public static DotNetResult RunProgram(string program, string workingDirectory, TimeSpan timeout, params string[] arguments)
     {
         var clock = Stopwatch.StartNew();
-        using Process process = Start(workingDirectory, arguments, out StringBuilder output);
+        using Process process = Start(workingDirectory, arguments, out StringBuilder output, program);
         if (!process.WaitForExit(timeout))
         {
             process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"dotnet {string.Join(' ', arguments)} did not finish in {timeout}:\n{output}");
+            throw new TimeoutException($"{program} {string.Join(' ', arguments)} did not finish in {timeout}:\n{output}");
         }
 
         process.WaitForExit();
@@ -37,9 +41,9 @@ internal static class DotNet
     }
 
     /// <summary>Starts <c>dotnet</c> without waiting (the kill test stops it half way).</summary>
-    public static Process Start(string workingDirectory, string[] arguments, out StringBuilder output)
+    public static Process Start(string workingDirectory, string[] arguments, out StringBuilder output, string program = "dotnet")
     {
-        var info = new ProcessStartInfo("dotnet")
+        var info = new ProcessStartInfo(program)
         {
             WorkingDirectory = workingDirectory,
             RedirectStandardOutput = true,
