@@ -15,6 +15,9 @@ public static partial class DiagnosticCodes
     /// <summary>The model has local functions, whose bodies the converter does not rewrite.</summary>
     public const string FunctionsNotConverted = "CMP4704";
 
+    /// <summary>ONNX Runtime does not load the model converted down: a node uses a type or attribute value the older schema lacks.</summary>
+    public const string ConvertedModelRejected = "CMP4705";
+
     /// <summary>ONNX Runtime could not write the compressed model in its ORT format (<c>Format=Ort</c>).</summary>
     public const string OrtFormatFailed = "CMP4710";
 }

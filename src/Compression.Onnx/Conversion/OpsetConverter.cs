@@ -21,7 +21,7 @@ public static class OpsetConverter
     /// <param name="targetOpset">The opset to convert to.</param>
     /// <param name="filePath">The model's path, for diagnostics.</param>
     /// <returns>The source opset and how many nodes of each operator were rewritten.</returns>
-    /// <exception cref="CompressionException">CMP4701 (a node cannot cross a schema change), CMP4702 (opset out of range), CMP4703 (operator missing at the target), CMP4704 (local functions).</exception>
+    /// <exception cref="CompressionException">CMP4701 (a node cannot cross a schema change), CMP4702 (opset out of range), CMP4703 (operator missing at the target), CMP4704 (local functions), CMP4705 (ONNX Runtime rejects the model converted down).</exception>
     public static OpsetConversion Convert(OnnxModel model, int targetOpset, string? filePath = null)
     {
         ArgumentNullException.ThrowIfNull(model);
@@ -51,6 +51,7 @@ public static class OpsetConverter
 
         // Before IR 4 every initializer had to be a graph input too; the adapters' constants are not.
         if (conversion.Added.Count > 0) proto.IrVersion = Math.Max(proto.IrVersion, 4);
+        if (targetOpset < source) DownConversionCheck.EnsureLoads(model, source, targetOpset, filePath);
         return new OpsetConversion(source, targetOpset, conversion.Adapted);
     }
 

@@ -76,6 +76,40 @@ public sealed class ClassifierConversionTests
         }
     }
 
+    /// <summary>
+    /// Why Int8 at opset 13 agrees with the original on a few seeded inputs fewer or more than Int8 at opset 9 (287 vs 290
+    /// of 300 on an AVX2 machine, 291 vs 290 on AVX-512): not the conversion, but the form opset 11+ allows. At opset 9
+    /// Int8 Dynamic must store the 44 conv weights weight-only (no DynamicQuantizeLinear before 11); from 11 they become
+    /// ConvInteger with activations quantized per tensor at run time, which deviates more (mean |d| 0.017 vs 0.010).
+    /// The flips are inputs the original itself barely separates (uniform and blob noise), never a stroke image.
+    /// </summary>
+    [TestMethod]
+    public void RaisedInt8DiffersFromOpset9OnlyByItsIntegerConvs()
+    {
+        CompressionSettings weightOnly = new() { Quantize = QuantizationType.Int8, Mode = QuantizationMode.WeightOnly };
+        float[] ownWeightOnly = ClassifierHarness.Probabilities(CompressedModelCache.Get(PassTestFiles.ClassifierModel, weightOnly).Path, Inputs.Value);
+        float[] raisedWeightOnly = ClassifierHarness.Probabilities(CompressedModelCache.Get(PassTestFiles.ClassifierModel, weightOnly with { TargetOpset = 13 }).Path, Inputs.Value);
+        float[] raisedDynamic = ClassifierHarness.Probabilities(CompressedModelCache.Get(PassTestFiles.ClassifierModel, new CompressionSettings { Quantize = QuantizationType.Int8, TargetOpset = 13 }).Path, Inputs.Value);
+        var (ownPath, ownReport) = CompressedModelCache.Get(PassTestFiles.ClassifierModel, new CompressionSettings { Quantize = QuantizationType.Int8 });
+        float[] ownDynamic = ClassifierHarness.Probabilities(ownPath, Inputs.Value);
+
+        // The same form at both opsets computes the same outputs: the conversion costs nothing.
+        for (int i = 0; i < ownWeightOnly.Length; i++) Assert.AreEqual(ownWeightOnly[i], raisedWeightOnly[i], 1e-6f, "WeightOnly at opset 13 vs 9, value " + i);
+        StringAssert.Contains(string.Join(" ", ownReport.Notes), "opset 9 has no DynamicQuantizeLinear (opset 11): Conv weights are stored weight-only");
+
+        float[] expected = Original.Value;
+        double Margin(int n) => Math.Abs(expected[2 * n] - expected[2 * n + 1]);
+        List<int> Flips(float[] p) => [.. Enumerable.Range(0, Count).Where(n => expected[2 * n] >= expected[2 * n + 1] != p[2 * n] >= p[2 * n + 1])];
+        double MeanDifference(float[] p) => p.Select((v, i) => Math.Abs(v - expected[i])).Average();
+        List<int> raisedFlips = Flips(raisedDynamic), ownFlips = Flips(ownDynamic);
+        Console.WriteLine($"Int8 Dynamic: opset 9 (weight-only convs) {Count - ownFlips.Count}/{Count}, mean |d| {MeanDifference(ownDynamic):0.0000}; opset 13 (ConvInteger) {Count - raisedFlips.Count}/{Count}, mean |d| {MeanDifference(raisedDynamic):0.0000}; original margins of the opset-13 flips: {string.Join(" ", raisedFlips.Select(n => Margin(n).ToString("0.000", System.Globalization.CultureInfo.InvariantCulture)))}");
+
+        Assert.IsGreaterThan(MeanDifference(ownDynamic), MeanDifference(raisedDynamic), "dynamically quantized conv activations deviate more than weight-only convs");
+        // SeededInputs: n % 3 == 2 are stroke images with a little noise, where the original is sure (margin ~1).
+        Assert.IsFalse(raisedFlips.Any(n => n % 3 == 2), "no stroke-based input changes class");
+        Assert.IsTrue(raisedFlips.All(n => Margin(n) < 0.2), "only near-ties of the original change class (its median margin on noise is ~0.15-0.3)");
+    }
+
     [TestMethod]
     public void Opset21LetsInt4StoreConvWeightsAsBlockedDequantizeLinear()
     {
