@@ -149,7 +149,7 @@ public static class SettingsSchema
         "Format", SettingGroup.Compression,
         [("Onnx", ModelFormat.Onnx), ("Ort", ModelFormat.Ort)],
         "`Onnx`",
-        "`Ort` writes ONNX Runtime's flatbuffer format; the default `TargetPath` then ends in `.ort`.")
+        "`Ort` has ONNX Runtime 1.31 write its flatbuffer format after compression (loads in 1.31 and later ONNX Runtime only); the output and `TargetPath` keep their path and end in `.ort`, validation and the generated class use the `.ort` file. Equivalent but not byte-identical from build to build (docs/reports/conversion.md).")
     {
         Get = s => s.Format,
         Set = (s, v) => s with { Format = (ModelFormat)v! },
@@ -159,7 +159,7 @@ public static class SettingsSchema
     public static readonly IntegerSetting TargetOpset = new(
         "TargetOpset", SettingGroup.Compression, 1, 1000, null,
         "a positive ONNX opset version, e.g. 17", "opset number", "the model's own",
-        "Converts the default-domain opset.")
+        "Converts the default-domain opset up or down (7 to 26, what ONNX Runtime 1.31 runs) before compressing, so the passes use the forms the new opset allows (integer convs from 11, `Cast` to bfloat16 from 13, blocked 4-bit `DequantizeLinear` from 21). A node that cannot cross a schema change is CMP4701 naming the op and both opsets (docs/reports/conversion.md).")
     {
         Get = s => s.TargetOpset,
         Set = (s, v) => s with { TargetOpset = (int)v! },
