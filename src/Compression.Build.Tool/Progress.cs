@@ -8,7 +8,8 @@ namespace Compression.Build.Tool;
 /// Shows that long work is alive, once it has taken more than <see cref="Delay"/> (quick models print nothing
 /// but their result): on a terminal, one bar of stages done on stderr, redrawn in place with the elapsed time and
 /// cleared at the end; when stderr is redirected, one plain line per stage. The engine reports stages
-/// (<see cref="CompressionProgress"/>: load, each pass, save, validate), so the bar counts stages, not bytes.
+/// (<see cref="CompressionProgress"/>: load, each pass, save, validate) and, inside the quantization passes, the share
+/// of their weights done, so the bar moves with the stages and, in the long ones, with the weights.
 /// </summary>
 internal sealed class Progress : IProgress<CompressionProgress>, IDisposable
 {
@@ -52,6 +53,8 @@ internal sealed class Progress : IProgress<CompressionProgress>, IDisposable
     {
         lock (_lock)
         {
+            // Weights are counted on worker threads, so reports of one stage can arrive out of order: never move back.
+            if (_current is { } shown && shown.Completed == value.Completed && shown.StageFraction > value.StageFraction) return;
             _current = value;
         }
 
@@ -78,9 +81,10 @@ internal sealed class Progress : IProgress<CompressionProgress>, IDisposable
             string seconds = _clock.Elapsed.TotalSeconds.ToString("0", CultureInfo.InvariantCulture);
             if (_interactive)
             {
-                int filled = p.Total == 0 ? 0 : p.Completed * BarWidth / p.Total;
+                int filled = p.Total == 0 ? 0 : (int)Math.Clamp((p.Completed + p.StageFraction) * BarWidth / p.Total, 0, BarWidth);
                 string bar = new string('=', filled) + (filled < BarWidth ? ">" + new string(' ', BarWidth - filled - 1) : string.Empty);
-                _writer.Write(string.Create(CultureInfo.InvariantCulture, $"\r\u001b[2K{_name} [{bar}] {p.Completed}/{p.Total} {p.Stage}... {seconds} s"));
+                string share = p.StageFraction > 0 ? string.Create(CultureInfo.InvariantCulture, $" {p.StageFraction:0%}") : string.Empty;
+                _writer.Write(string.Create(CultureInfo.InvariantCulture, $"\r\u001b[2K{_name} [{bar}] {p.Completed}/{p.Total} {p.Stage}{share}... {seconds} s"));
                 _drawn = true;
             }
             else if (p.Completed != _printed)

@@ -42,6 +42,29 @@ public sealed class ProgressTests
     }
 
     [TestMethod]
+    public void TheBarMovesWithTheWeightsOfAStage()
+    {
+        var writer = new StringWriter();
+        using (var progress = new Progress(writer, interactive: true, "m.onnx", TimeSpan.Zero))
+        {
+            progress.Report(new CompressionProgress("Quantize", 1, 4, 0.5));
+            StringAssert.Contains(writer.ToString(), "m.onnx [=========>              ] 1/4 Quantize 50%... ", "(1 + 0.5) of 4 stages = 9 of 24");
+        }
+    }
+
+    [TestMethod]
+    public void RedirectedOutputDoesNotRepeatAStageForItsWeights()
+    {
+        var writer = new StringWriter();
+        using (var progress = new Progress(writer, interactive: false, "m.onnx", TimeSpan.Zero))
+        {
+            for (int i = 0; i < 10; i++) progress.Report(new CompressionProgress("Quantize", 1, 4, i / 10.0));
+        }
+
+        Assert.AreEqual(1, writer.ToString().Split(Environment.NewLine, StringSplitOptions.RemoveEmptyEntries).Length, writer.ToString());
+    }
+
+    [TestMethod]
     public void QuickWorkShowsNothing()
     {
         var writer = new StringWriter();

@@ -25,7 +25,7 @@ internal sealed class FourBitQuantizationPass : ICompressionPass
         FourBitReport report;
         try
         {
-            report = new FourBitQuantizer(options).Quantize(context.Model, cancellationToken);
+            report = new FourBitQuantizer(options).Quantize(context.Model, context.WeightsDone(), cancellationToken);
         }
         catch (CompressionException e) when (e.FilePath is null)
         {

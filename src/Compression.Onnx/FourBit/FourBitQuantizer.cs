@@ -41,8 +41,15 @@ public sealed class FourBitQuantizer
     /// <param name="model">The model.</param>
     /// <param name="cancellationToken">Stops between weights.</param>
     /// <returns>How many weights got which precision.</returns>
+    public FourBitReport Quantize(OnnxModel model, CancellationToken cancellationToken = default) => Quantize(model, null, cancellationToken);
+
+    /// <summary>Rewrites <paramref name="model"/> in place.</summary>
+    /// <param name="model">The model.</param>
+    /// <param name="weightsDone">Told (weights done, weights) before each float weight, or null.</param>
+    /// <param name="cancellationToken">Stops between weights.</param>
+    /// <returns>How many weights got which precision.</returns>
     /// <exception cref="CompressionException">CMP4400/CMP4401 for bad options, CMP4402 when no weight could be quantized in 4 or 8 bits.</exception>
-    public FourBitReport Quantize(OnnxModel model, CancellationToken cancellationToken = default)
+    public FourBitReport Quantize(OnnxModel model, Action<int, int>? weightsDone, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(model);
         Options.Validate(model.FilePath);
@@ -57,9 +64,11 @@ public sealed class FourBitQuantizer
         int matMulWeights = 0, gatherWeights = 0, blockedWeights = 0, floatWeights = 0;
         long before = 0, after = 0;
 
+        int seen = 0;
         foreach (Weight weight in catalog.FloatWeights)
         {
             cancellationToken.ThrowIfCancellationRequested();
+            weightsDone?.Invoke(seen++, catalog.FloatWeights.Count);
             WeightRole role = WeightClassifier.Classify(weight, Options, out string reason);
             float[]? values = null;
             if (role != WeightRole.KeepFloat)
@@ -108,6 +117,7 @@ public sealed class FourBitQuantizer
             }
         }
 
+        weightsDone?.Invoke(seen, catalog.FloatWeights.Count);
         if (eightBitCandidates.Count > 0)
         {
             reasons[string.Create(CultureInfo.InvariantCulture, $"left for 8-bit weight-only: not MatMul/Gemm/Gather weights, and blocked int4 DequantizeLinear needs opset 21 (model: {opset})")] = eightBitCandidates.Count;

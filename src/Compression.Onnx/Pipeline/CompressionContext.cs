@@ -28,4 +28,14 @@ internal sealed class CompressionContext
 
     /// <summary>Things a user may want to know (weights left in float and why...).</summary>
     public List<string> Notes { get; } = [];
+
+    /// <summary>Told the share of the running stage that is done (0 to 1), from any thread; null when nobody listens.</summary>
+    public Action<double>? StageProgress { get; set; }
+
+    /// <summary>
+    /// A weight counter for one phase of a pass that maps into <paramref name="from"/>..<paramref name="to"/> of the stage
+    /// (a pass with two phases gives each half), or null when nobody listens. Thread-safe, like <see cref="StageProgress"/>.
+    /// </summary>
+    public Action<int, int>? WeightsDone(double from = 0, double to = 1) =>
+        StageProgress is not { } report ? null : (done, total) => report(from + ((to - from) * (total == 0 ? 1 : Math.Min(1, (double)done / total))));
 }

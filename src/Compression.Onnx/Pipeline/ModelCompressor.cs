@@ -30,7 +30,7 @@ public static class ModelCompressor
     /// <param name="sourcePath">The ONNX model to compress.</param>
     /// <param name="outputPath">Where to write the compressed model (replaced atomically; nothing is left behind on failure).</param>
     /// <param name="settings">What to do.</param>
-    /// <param name="progress">Told when each stage starts (on the calling thread), or <see langword="null"/>.</param>
+    /// <param name="progress">Told when each stage starts and, in the quantization passes, how much of it is done (from worker threads too), or <see langword="null"/>.</param>
     /// <param name="cancellationToken">Stops the work between weights and runs.</param>
     /// <returns>Sizes, what was applied and the validation result.</returns>
     /// <exception cref="CompressionException">Any problem a user can fix: codes CMP1xxx (reading and writing) and CMP4xxx (passes and validation).</exception>
@@ -45,17 +45,26 @@ public static class ModelCompressor
         // ONNX Runtime tells its ORT format from the extension, so an ORT output always ends in .ort.
         if (settings.Format == ModelFormat.Ort) outputPath = Path.ChangeExtension(outputPath, ".ort");
 
-        // Stages: load, each pass, save, validate (the pass count is known once the model's opset is read).
-        int total = settings.Validate ? 3 : 2, completed = 0;
-        void Starting(string stage) => progress?.Report(new CompressionProgress(stage, completed++, total));
+        // Stages: load, each pass, save, validate. Before the model is read, a TargetOpset equal to the model's own opset
+        // still counts as a stage; the plan made after loading drops it.
+        int total = (settings.Validate ? 3 : 2) + CompressionPasses.Requested(settings, modelOpset: -1).Count(), completed = -1;
+        string? current = null;
+        void Report(string stage, double fraction)
+        {
+            if (progress is null) return;
+            if (!ReferenceEquals(stage, current)) (current, completed) = (stage, completed + 1);
+            progress.Report(new CompressionProgress(stage, completed, total, fraction));
+        }
+
+        void Starting(string stage) => Report(stage, 0);
         Starting("load");
         using var onnxModel = OnnxModel.Load(sourcePath);
         MemoryBudget.Check(onnxModel, sourcePath);
         var source = ModelDescription.Of(onnxModel, sourcePath);
         SettingsCheck.ValidateExclusions(settings, onnxModel.Proto, sourcePath);
         var passes = Plan(settings, onnxModel.Proto, sourcePath);
-        total += passes.Count;
-        var (context, summary) = Transform(onnxModel, settings, sourcePath, passes, Starting, cancellationToken);
+        total = (settings.Validate ? 3 : 2) + passes.Count;
+        var (context, summary) = Transform(onnxModel, settings, sourcePath, passes, progress is null ? null : Report, cancellationToken);
 
         // Write into a private folder next to the output under the final file name (so external-data references are
         // right), validate there, then move into place: a failed validation leaves nothing behind.
@@ -142,15 +151,19 @@ public static class ModelCompressor
     }
 
     /// <summary>Runs <paramref name="passes"/> on <paramref name="model"/> in place and records what was applied (the summary) in its metadata.</summary>
-    private static (CompressionContext Context, string Summary) Transform(OnnxModel model, CompressionSettings settings, string sourcePath, List<ICompressionPass> passes, Action<string>? starting, CancellationToken cancellationToken)
+    private static (CompressionContext Context, string Summary) Transform(OnnxModel model, CompressionSettings settings, string sourcePath, List<ICompressionPass> passes, Action<string, double>? report, CancellationToken cancellationToken)
     {
         var context = new CompressionContext(model, settings, sourcePath);
         foreach (var pass in passes)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            starting?.Invoke(StageName(pass.Step));
+            string stage = StageName(pass.Step);
+            report?.Invoke(stage, 0);
+            context.StageProgress = report is null ? null : fraction => report(stage, fraction);
             pass.Apply(context, cancellationToken);
         }
+
+        context.StageProgress = null;
 
         string summary = context.Summary.Count == 0 ? "none" : string.Join("; ", context.Summary);
         WriteMetadata(model.Proto, settings, context, summary);

@@ -49,7 +49,10 @@ internal sealed class DynamicQuantizer
     /// </summary>
     public HashSet<string> RemovedConstants { get; } = new(StringComparer.Ordinal);
 
-    public void Run(CancellationToken cancellationToken)
+    public void Run(CancellationToken cancellationToken) => Run(null, cancellationToken);
+
+    /// <summary>As <see cref="Run(CancellationToken)"/>, telling <paramref name="weightsDone"/> (weights done, weights) as each is quantized, from worker threads.</summary>
+    public void Run(Action<int, int>? weightsDone, CancellationToken cancellationToken)
     {
         var plan = new List<(NodeProto Node, GraphProto Graph, ConstantTensor Weight)>();
         foreach (var (node, graph) in _index.Nodes)
@@ -70,7 +73,13 @@ internal sealed class DynamicQuantizer
         // in graph order, so the output is the same bytes whatever the scheduling.
         var distinct = plan.Select(p => p.Weight).DistinctBy(w => w.Name).ToList();
         var quantized = new QuantizedWeight?[distinct.Count];
-        Parallel.For(0, distinct.Count, new ParallelOptions { CancellationToken = cancellationToken }, i => quantized[i] = QuantizeFor(distinct[i]));
+        int done = 0;
+        Parallel.For(0, distinct.Count, new ParallelOptions { CancellationToken = cancellationToken }, i =>
+        {
+            quantized[i] = QuantizeFor(distinct[i]);
+            weightsDone?.Invoke(Interlocked.Increment(ref done), distinct.Count);
+        });
+        weightsDone?.Invoke(distinct.Count, distinct.Count);
         for (int i = 0; i < distinct.Count; i++)
         {
             if (quantized[i] is { } q) _precomputed[distinct[i].Name] = q;

@@ -30,7 +30,8 @@ internal sealed class EightBitQuantizationPass : ICompressionPass
         if (settings.EffectiveMode == QuantizationMode.Dynamic)
         {
             dynamic = new DynamicQuantizer(index, settings);
-            dynamic.Run(cancellationToken);
+            // Two phases, each shown as half of the stage: the integer-op weights, then the weight-only ones.
+            dynamic.Run(context.WeightsDone(0, 0.5), cancellationToken);
             converted = dynamic.ConvertedWeights;
             integerMatMuls = dynamic.MatMulCount + dynamic.GemmCount;
             integerOps = string.Create(CultureInfo.InvariantCulture, $"{dynamic.MatMulCount} MatMul, {dynamic.GemmCount} Gemm, {dynamic.ConvCount} Conv integer");
@@ -45,7 +46,7 @@ internal sealed class EightBitQuantizationPass : ICompressionPass
 
         var skip = new HashSet<string>(converted, StringComparer.Ordinal);
         if (dynamic is not null) skip.UnionWith(dynamic.RemovedConstants);
-        int weightOnly = WeightOnlyQuantizer.Run(index, settings, skip, cancellationToken);
+        int weightOnly = WeightOnlyQuantizer.Run(index, settings, skip, context.WeightsDone(dynamic is null ? 0 : 0.5, 1), cancellationToken);
         if (converted.Count + weightOnly == 0)
         {
             throw WeightSelection.NothingSelected(context, "quantize");

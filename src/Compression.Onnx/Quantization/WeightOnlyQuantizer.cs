@@ -7,18 +7,25 @@ namespace Compression.Onnx.Quantization;
 internal static class WeightOnlyQuantizer
 {
     /// <summary>Quantizes the candidates not in <paramref name="skip"/>; returns how many weights were quantized.</summary>
-    public static int Run(ModelGraphIndex index, CompressionSettings settings, ISet<string> skip, CancellationToken cancellationToken)
+    public static int Run(ModelGraphIndex index, CompressionSettings settings, ISet<string> skip, CancellationToken cancellationToken) =>
+        Run(index, settings, skip, null, cancellationToken);
+
+    /// <summary>As <see cref="Run(ModelGraphIndex, CompressionSettings, ISet{string}, CancellationToken)"/>, telling <paramref name="weightsDone"/> (weights done, weights) as each is quantized, from worker threads.</summary>
+    public static int Run(ModelGraphIndex index, CompressionSettings settings, ISet<string> skip, Action<int, int>? weightsDone, CancellationToken cancellationToken)
     {
         bool signed = settings.Quantize == QuantizationType.Int8;
         var candidates = index.Constants.Values.Where(c => !skip.Contains(c.Name) && WeightSelection.IsCandidate(index, c, settings)).ToList();
 
         // Arithmetic in parallel, graph edits sequential in a fixed order: deterministic output.
         var quantized = new QuantizedWeight?[candidates.Count];
+        int done = 0;
         Parallel.For(0, candidates.Count, new ParallelOptions { CancellationToken = cancellationToken }, i =>
         {
             float[] values = candidates[i].ReadFloats();
             quantized[i] = WeightSelection.IsFinite(values) ? QuantizeBestAxis(values, candidates[i], settings.PerChannel, signed, settings.EffectiveSymmetric) : null;
+            weightsDone?.Invoke(Interlocked.Increment(ref done), candidates.Count);
         });
+        weightsDone?.Invoke(candidates.Count, candidates.Count);
 
         int count = 0;
         for (int i = 0; i < candidates.Count; i++)
