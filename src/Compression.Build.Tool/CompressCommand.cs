@@ -37,6 +37,9 @@ internal static class CompressCommand
     {
         var (item, diagnostics) = SettingsBinding.Bind(input, metadata);
         if (item is null) return o.Fail(diagnostics);
+
+        // The build's warnings about the settings (CalibrationData that nothing reads...) join the engine's.
+        var settingWarnings = diagnostics.Where(d => d.IsWarning).Select(d => new CompressionWarning(d.Code, d.Message, d.Help)).ToList();
         string destination = Path.GetFullPath(output);
         if (string.Equals(item.SourcePath, destination, StringComparison.Ordinal))
         {
@@ -53,25 +56,26 @@ internal static class CompressCommand
                 report = ModelCompressor.Compress(item.SourcePath, destination, item.Settings, progress, cancellationToken);
             }
 
-            Report(o, item, report);
+            Report(o, item, report, settingWarnings);
             return ExitCodes.Success;
         }, cancellationToken);
     }
 
-    private static void Report(Output o, ModelItem item, CompressionReport report)
+    private static void Report(Output o, ModelItem item, CompressionReport report, List<CompressionWarning> settingWarnings)
     {
         string line = Path.GetFileName(item.SourcePath) + " -> " + report;
+        List<CompressionWarning> all = [.. settingWarnings, .. report.Warnings];
         if (!o.Json)
         {
             o.Out.WriteLine(line);
-            foreach (CompressionWarning warning in report.Warnings) o.Error.WriteLine($"{item.SourcePath}: warning {warning.Code}: {warning.Message}");
+            foreach (CompressionWarning warning in all) o.Error.WriteLine($"{item.SourcePath}: warning {warning.Code}: {warning.Message}");
             return;
         }
 
         var notes = new JsonArray();
         foreach (string n in report.Notes) notes.Add(n);
         var warnings = new JsonArray();
-        foreach (CompressionWarning w in report.Warnings) warnings.Add(new JsonObject { ["code"] = w.Code, ["message"] = w.Message, ["help"] = w.Help });
+        foreach (CompressionWarning w in all) warnings.Add(new JsonObject { ["code"] = w.Code, ["message"] = w.Message, ["help"] = w.Help });
         var outputs = new JsonArray();
         foreach (OutputDeviation d in report.Validation?.Outputs ?? []) outputs.Add(ValidateCommand.Describe(d));
         o.Write(new JsonObject

@@ -118,6 +118,21 @@ public sealed class CompressCommandTests
     }
 
     [TestMethod]
+    public void TheBuildsSettingWarningsAreShown()
+    {
+        string folder = ToolRun.NewFolder();
+        string set = Directory.CreateDirectory(Path.Combine(folder, "calibration", "test_data_set_0")).FullName;
+        var x = new global::Onnx.TensorProto { Name = "x", DataType = (int)global::Onnx.TensorProto.Types.DataType.Float };
+        x.Dims.AddRange([1, 3, 48, 192]);
+        x.FloatData.AddRange(new float[3 * 48 * 192]);
+        File.WriteAllBytes(Path.Combine(set, "input_0.pb"), Google.Protobuf.MessageExtensions.ToByteArray(x));
+        var (code, _, error) = ToolRun.Run("compress", Model, "-o", Path.Combine(folder, "out.onnx"), "--quantize", "Int8", "--calibration-data", Path.Combine(folder, "calibration"));
+        Assert.AreEqual(ExitCodes.Success, code, error);
+        StringAssert.Contains(error, "warning CMP2011: ", "Mode=Dynamic reads no calibration data, as the build warns");
+        Directory.Delete(folder, recursive: true);
+    }
+
+    [TestMethod]
     public void UnknownSettingValueIsTheBuildsCodedErrorAsJson()
     {
         var (code, output, _) = ToolRun.Run("compress", Model, "-o", Path.Combine(Path.GetTempPath(), "never.onnx"), "--quantize", "Int9", "--json");
