@@ -1,0 +1,38 @@
+namespace Compression.Onnx.Passes;
+
+/// <summary>
+/// A pass made of rewrites run in order on one <see cref="RewriteContext"/>: <see cref="Check"/> rejects what the
+/// settings cannot do to this model, each rewrite of <see cref="Rewrites"/> runs, and <see cref="Report"/> turns the
+/// counts into the summary, metadata and notes. A rewrite that must see the previous one's edits gets them through
+/// the rule of <see cref="RewriteContext.GraphChanged"/>; one that must skip what an earlier one handled asks the claims.
+/// </summary>
+internal abstract class RewritePass : ICompressionPass
+{
+    public abstract CompressionStep Step { get; }
+
+    public abstract bool Supports(CompressionSettings settings);
+
+    /// <summary>The rewrites for <paramref name="settings"/>, in the order they run.</summary>
+    public abstract IReadOnlyList<IRewrite> Rewrites(CompressionSettings settings);
+
+    public void Apply(CompressionContext context, CancellationToken cancellationToken)
+    {
+        var rewrites = new RewriteContext(context);
+        Check(rewrites);
+        foreach (IRewrite rewrite in Rewrites(context.Settings))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            rewrite.Apply(rewrites, cancellationToken);
+        }
+
+        Report(rewrites);
+    }
+
+    /// <summary>Rejects, with a coded error, a model the settings cannot be applied to (default: none).</summary>
+    protected virtual void Check(RewriteContext context)
+    {
+    }
+
+    /// <summary>Writes the summary phrase, metadata and notes from what the rewrites recorded.</summary>
+    protected abstract void Report(RewriteContext context);
+}
