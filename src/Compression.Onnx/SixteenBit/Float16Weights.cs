@@ -23,7 +23,7 @@ internal sealed class Float16Weights : IRewrite
         var settings = context.Settings;
         var elementType = HalfPrecision.ElementType(settings.Quantize);
         bool packBFloat16 = settings.Quantize == QuantizationType.BFloat16 && model.Opset < 13;
-        var packed = new Dictionary<GraphProto, List<(Weight, float[])>>();
+        var packed = new Dictionary<GraphProto, List<(Weight, float[])>>(ReferenceEqualityComparer.Instance);
         int count = 0;
         foreach (var constant in model.Constants.Values.ToList())
         {

@@ -13,7 +13,8 @@ namespace Compression.Onnx.Quantization.Integer;
 /// </summary>
 internal sealed class DynamicQuantization
 {
-    private readonly Dictionary<(GraphProto, string), (string Q, string Scale, string ZeroPoint)> _dynamicInputs = [];
+    // By graph reference: a GraphProto's Equals and hash cover its whole content, which changes as nodes are replaced.
+    private readonly Dictionary<GraphProto, Dictionary<string, (string Q, string Scale, string ZeroPoint)>> _dynamicInputs = new(ReferenceEqualityComparer.Instance);
     private readonly Dictionary<string, StoredWeight> _stored = new(StringComparer.Ordinal);
 
     public DynamicQuantization(RewriteContext context)
@@ -78,10 +79,11 @@ internal sealed class DynamicQuantization
     /// <summary>One <c>DynamicQuantizeLinear</c> per activation and graph, shared by every integer op reading it.</summary>
     public (string Q, string Scale, string ZeroPoint) DynamicInput(GraphProto graph, string x, string stem, List<NodeProto> nodes)
     {
-        if (_dynamicInputs.TryGetValue((graph, x), out var existing)) return existing;
+        if (!_dynamicInputs.TryGetValue(graph, out var inGraph)) _dynamicInputs[graph] = inGraph = new(StringComparer.Ordinal);
+        if (inGraph.TryGetValue(x, out var existing)) return existing;
         var names = (Model.UniqueName(x + "_quantized"), Model.UniqueName(x + "_scale"), Model.UniqueName(x + "_zero_point"));
         nodes.Add(NodeBuilder.Node("DynamicQuantizeLinear", Model.UniqueName(stem + "_DynamicQuantizeLinear"), [x], [names.Item1, names.Item2, names.Item3]));
-        _dynamicInputs[(graph, x)] = names;
+        inGraph[x] = names;
         return names;
     }
 
