@@ -67,7 +67,7 @@ internal sealed class BlockedDequantizeRewrite(ModelGraph model, FourBitOptions 
                 : TensorData.CreateUInt4(model.UniqueName(weight.Name + "_zero_point"), scaleDims, zeroPoints.Select(z => (byte)z).ToArray()));
         }
 
-        var node = NodeBuilder.Node("DequantizeLinear", model.UniqueName(weight.Name + "_dequantize"), tensors.Select(t => t.Name), [weight.Name], domain: null)
+        var node = NodeBuilder.Node("DequantizeLinear", model.UniqueName(weight.Name + "_dequantize"), tensors.Select(t => t.Name), [weight.Name])
             .With("axis", axis).With("block_size", options.BlockSize);
         weight.ReplaceWith(tensors, [node]);
         foreach (var tensor in tensors) claim(tensor.Name);

@@ -108,10 +108,10 @@ internal sealed class MatMulNBitsRewrite(ModelGraph model, FourBitOptions option
                     var betaTensor = TensorData.CreateFloat(model.UniqueName(old.Name + "_beta"), [], [beta]);
                     graph.Initializer.Add(betaTensor);
                     addend = model.UniqueName(output + "_beta_c");
-                    after.Add(NodeBuilder.Node("Mul", model.UniqueName(old.Name + "_beta_mul"), [old.Input[2], betaTensor.Name], [addend], domain: null));
+                    after.Add(NodeBuilder.Node("Mul", model.UniqueName(old.Name + "_beta_mul"), [old.Input[2], betaTensor.Name], [addend]));
                 }
 
-                after.Add(NodeBuilder.Node("Add", model.UniqueName(old.Name + "_bias_add"), [product, addend], [output], domain: null));
+                after.Add(NodeBuilder.Node("Add", model.UniqueName(old.Name + "_bias_add"), [product, addend], [output]));
                 output = product;
             }
         }

@@ -20,7 +20,7 @@ internal sealed partial class ModelGraph
             var all = new List<NodeProto>(tensors.Count + nodes.Count);
             foreach (TensorProto tensor in tensors)
             {
-                all.Add(NodeBuilder.Constant(tensor, UniqueName(tensor.Name + "_const"), Opsets.DefaultDomain));
+                all.Add(NodeBuilder.Constant(tensor, UniqueName(tensor.Name + "_const")));
             }
 
             all.AddRange(nodes);
@@ -46,7 +46,7 @@ internal sealed partial class ModelGraph
             graph.Node.RemoveAt(at);
             for (int i = 0; i < tensors.Count; i++)
             {
-                graph.Node.Insert(at + i, NodeBuilder.Constant(tensors[i], UniqueName(tensors[i].Name + "_const"), Opsets.DefaultDomain));
+                graph.Node.Insert(at + i, NodeBuilder.Constant(tensors[i], UniqueName(tensors[i].Name + "_const")));
             }
 
             return;
@@ -57,7 +57,7 @@ internal sealed partial class ModelGraph
             weight.ReplaceWith([], []);
             for (int i = 0; i < tensors.Count; i++)
             {
-                graph.Node.Insert(i, NodeBuilder.Constant(tensors[i], UniqueName(tensors[i].Name + "_const"), Opsets.DefaultDomain));
+                graph.Node.Insert(i, NodeBuilder.Constant(tensors[i], UniqueName(tensors[i].Name + "_const")));
             }
 
             return;
@@ -81,7 +81,7 @@ internal sealed partial class ModelGraph
             return;
         }
 
-        var node = NodeBuilder.Constant(tensor, UniqueName(tensor.Name + "_const"), Opsets.DefaultDomain);
+        var node = NodeBuilder.Constant(tensor, UniqueName(tensor.Name + "_const"));
         int at = before is null ? 0 : graph.Node.IndexOf(before);
         graph.Node.Insert(at, node);
     }

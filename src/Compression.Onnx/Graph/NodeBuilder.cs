@@ -9,16 +9,19 @@ namespace Compression.Onnx.Graph;
 /// </summary>
 public static class NodeBuilder
 {
-    /// <summary>A node of <paramref name="opType"/> in <paramref name="domain"/> (the default ONNX domain when empty).</summary>
+    /// <summary>
+    /// A node of <paramref name="opType"/> in <paramref name="domain"/>. The default ONNX domain is written by leaving the
+    /// field unset, as <c>onnx.helper.make_node</c> does.
+    /// </summary>
     /// <param name="opType">The operator.</param>
     /// <param name="name">The node name (unique in the model; see <see cref="UniqueNames"/>).</param>
     /// <param name="inputs">Input value names; an empty name holds the place of an absent optional input.</param>
     /// <param name="outputs">Output value names.</param>
-    /// <param name="domain">The operator domain, for example <see cref="Opsets.MicrosoftDomain"/>; <see langword="null"/> leaves the field unset.</param>
-    public static NodeProto Node(string opType, string name, IEnumerable<string> inputs, IEnumerable<string> outputs, string? domain = Opsets.DefaultDomain)
+    /// <param name="domain">The operator domain, for example <see cref="Opsets.MicrosoftDomain"/>.</param>
+    public static NodeProto Node(string opType, string name, IEnumerable<string> inputs, IEnumerable<string> outputs, string domain = Opsets.DefaultDomain)
     {
         var node = new NodeProto { OpType = opType, Name = name };
-        if (domain is not null)
+        if (domain.Length > 0)
         {
             node.Domain = domain;
         }
@@ -31,16 +34,10 @@ public static class NodeBuilder
     /// <summary>A <c>Constant</c> node whose output is the tensor's name, named <paramref name="nodeName"/> (default: the tensor's name).</summary>
     /// <param name="tensor">The value.</param>
     /// <param name="nodeName">The node name.</param>
-    /// <param name="domain">The domain to write; <see langword="null"/> leaves the field unset.</param>
-    public static NodeProto Constant(TensorProto tensor, string? nodeName = null, string? domain = null)
+    public static NodeProto Constant(TensorProto tensor, string? nodeName = null)
     {
         ArgumentNullException.ThrowIfNull(tensor);
         var node = new NodeProto { OpType = "Constant", Name = nodeName ?? tensor.Name };
-        if (domain is not null)
-        {
-            node.Domain = domain;
-        }
-
         node.Output.Add(tensor.Name);
         node.Attribute.Add(TensorAttribute("value", tensor));
         return node;
