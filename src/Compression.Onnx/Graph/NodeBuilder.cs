@@ -95,6 +95,12 @@ public static class NodeBuilder
         return attribute;
     }
 
+    /// <summary>A <c>string</c> attribute (UTF-8).</summary>
+    /// <param name="name">The attribute name.</param>
+    /// <param name="value">The value.</param>
+    public static AttributeProto StringAttribute(string name, string value) =>
+        new() { Name = name, Type = AttributeType.String, S = Google.Protobuf.ByteString.CopyFromUtf8(value) };
+
     /// <summary>A <c>tensor</c> attribute.</summary>
     /// <param name="name">The attribute name (<c>value</c> for a Constant node).</param>
     /// <param name="tensor">The value.</param>
