@@ -33,7 +33,7 @@ internal sealed partial class ChannelAnalysis
         }
 
         List<ShapeElement>? target = x.Rank > 0 && x.InnerIsOne && node.Input.Count > 1
-            ? ShapeTrace.Resolve(_graph, _producers, _opset, node.Input[1])
+            ? ShapeTrace.Resolve(_graph, _graph.Producers, _opset, node.Input[1])
             : null;
         int axis = x.Axis;
         if (target is null || target.Count != axis + 1 || Attribute(node, "allowzero", 0) != 0)

@@ -17,6 +17,7 @@ internal sealed class ChannelGraph
     private readonly Dictionary<string, List<(NodeProto Node, int Input)>> _consumers = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Weight> _weights = new(StringComparer.Ordinal);
     private readonly Dictionary<string, TensorProto> _current = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, NodeProto> _producers = new(StringComparer.Ordinal);
 
     public ChannelGraph(ModelGraph model, GraphProto graph)
     {
@@ -33,6 +34,11 @@ internal sealed class ChannelGraph
             if (!ReferenceEquals(owner, graph))
             {
                 continue;
+            }
+
+            foreach (string output in node.Output)
+            {
+                _producers[output] = node;
             }
 
             for (int i = 0; i < node.Input.Count; i++)
@@ -65,6 +71,9 @@ internal sealed class ChannelGraph
     public IReadOnlySet<string> OuterUses { get; }
 
     public HashSet<string> Outputs { get; }
+
+    /// <summary>The node of this graph that produces each value, as the graph was when pruning began.</summary>
+    public IReadOnlyDictionary<string, NodeProto> Producers => _producers;
 
     public IReadOnlyList<(NodeProto Node, int Input)> ConsumersOf(string name) =>
         _consumers.TryGetValue(name, out var list) ? list : [];
