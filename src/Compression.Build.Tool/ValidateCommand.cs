@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using Compression.Onnx;
 using Compression.Onnx.Settings;
-using Compression.Onnx.Validation;
+using Compression.Onnx.Validation.Tolerance;
 
 namespace Compression.Build.Tool;
 

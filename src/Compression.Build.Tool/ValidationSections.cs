@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Compression.Onnx;
-using Compression.Onnx.Validation;
+using Compression.Onnx.Validation.Tolerance;
 
 namespace Compression.Build.Tool;
 

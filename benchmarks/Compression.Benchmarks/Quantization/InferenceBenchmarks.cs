@@ -77,18 +77,16 @@ public class InferenceBenchmarks
                 Validate = false,
                 MatMulForm = form == Form.Int8Fused ? IntegerMatMulForm.Fused : IntegerMatMulForm.Plain,
             },
-            Form.Int8WeightOnly or Form.Int8WeightOnlyDequantizeLinear => new CompressionSettings { Quantize = QuantizationType.Int8, Mode = QuantizationMode.WeightOnly, Validate = false },
+            Form.Int8WeightOnly or Form.Int8WeightOnlyDequantizeLinear => new CompressionSettings
+            {
+                Quantize = QuantizationType.Int8,
+                Mode = QuantizationMode.WeightOnly,
+                Validate = false,
+                WeightOnlyForm = form == Form.Int8WeightOnlyDequantizeLinear ? WeightOnlyForm.DequantizeLinear : WeightOnlyForm.Foldable,
+            },
             _ => new CompressionSettings { Quantize = QuantizationType.Float16, Validate = false },
         };
-        DequantizeEmitter.PreferFoldableForm = form != Form.Int8WeightOnlyDequantizeLinear;
-        try
-        {
-            ModelCompressor.Compress(source, path, settings);
-        }
-        finally
-        {
-            DequantizeEmitter.PreferFoldableForm = true;
-        }
+        ModelCompressor.Compress(source, path, settings);
 
         return path;
     }

@@ -1,5 +1,4 @@
 using System.Globalization;
-using Compression.Onnx.Validation;
 
 namespace Compression.Onnx.Calibration;
 

@@ -1,5 +1,6 @@
 using Onnx;
 using static Compression.Onnx.Conversion.AttributeMoves;
+using static Compression.Onnx.Graph.NodeBuilder;
 
 namespace Compression.Onnx.Conversion;
 
@@ -128,7 +129,7 @@ internal static class AdapterTable
         // Opset 18-21.
         foreach (string op in ReduceOps18) list.Add(Ints(op, 18, "axes", 1) with { Down = ReduceDown(op) });
         list.Add(new("Split", 18,
-            c => { if (c.Input(1).Length == 0) c.SetAttribute(new AttributeProto { Name = "num_outputs", Type = AttributeProto.Types.AttributeType.Int, I = c.Node.Output.Count }); },
+            c => { if (c.Input(1).Length == 0) c.SetAttribute(IntAttribute("num_outputs", c.Node.Output.Count)); },
             c => c.TakeAttribute("num_outputs")));
         list.Add(new("Pad", 18, null, c => { if (c.Input(3).Length > 0) throw c.Refuse("the older schema has no axes input"); }));
         list.Add(new("Pad", 19, null, c => { if (c.StringAttribute("mode") == "wrap") throw c.Refuse("the older schema has no wrap mode"); }));
@@ -141,7 +142,7 @@ internal static class AdapterTable
             c =>
             {
                 if (c.Input(2).Length == 0) throw c.Refuse("its axis is the newer schema's default (-2), which the older one cannot say");
-                c.SetAttribute(new AttributeProto { Name = "axis", Type = AttributeProto.Types.AttributeType.Int, I = c.RequireInt64Input(2, "axis")[0] });
+                c.SetAttribute(IntAttribute("axis", c.RequireInt64Input(2, "axis")[0]));
                 c.ClearInput(2);
             }));
         list.Add(Refused("GroupNormalization", 21, "scale and bias changed from one value per group to one per channel"));

@@ -1,4 +1,5 @@
 using Compression.Onnx.Tensors;
+using static Compression.Onnx.Graph.NodeBuilder;
 using Google.Protobuf;
 using Onnx;
 using AttributeType = Onnx.AttributeProto.Types.AttributeType;
@@ -37,7 +38,7 @@ internal static class AttributeMoves
         {
             long[] v = c.RequireInt64Input(input, attribute);
             if (v.Length != 1) throw c.Refuse($"its {attribute} input has {v.Length} values, the attribute takes one");
-            c.SetAttribute(new AttributeProto { Name = attribute, Type = AttributeType.Int, I = v[0] });
+            c.SetAttribute(IntAttribute(attribute, v[0]));
             c.ClearInput(input);
         });
 
@@ -54,7 +55,7 @@ internal static class AttributeMoves
         if (c.Input(input).Length == 0) return;
         float[] v = c.RequireFloatInput(input, attribute);
         if (v.Length != 1) throw c.Refuse($"its {attribute} input has {v.Length} values, the attribute takes one");
-        c.SetAttribute(new AttributeProto { Name = attribute, Type = AttributeType.Float, F = v[0] });
+        c.SetAttribute(FloatAttribute(attribute, v[0]));
         c.ClearInput(input);
     }
 
@@ -74,23 +75,6 @@ internal static class AttributeMoves
     {
         if (c.TakeAttribute(attribute) is { } a && a.I != keeps) throw c.Refuse($"'{attribute}'={a.I} ({meaning}) has no equivalent in the newer schema");
     }
-
-    public static AttributeProto IntsAttribute(string name, IEnumerable<long> values)
-    {
-        var a = new AttributeProto { Name = name, Type = AttributeType.Ints };
-        a.Ints.AddRange(values);
-        return a;
-    }
-
-    public static AttributeProto FloatsAttribute(string name, IEnumerable<float> values)
-    {
-        var a = new AttributeProto { Name = name, Type = AttributeType.Floats };
-        a.Floats.AddRange(values);
-        return a;
-    }
-
-    public static AttributeProto StringAttribute(string name, string value) =>
-        new() { Name = name, Type = AttributeType.String, S = ByteString.CopyFromUtf8(value) };
 
     /// <summary>A scalar of <paramref name="type"/> (float when the graph does not tell the type: the older schemas accepted float types only).</summary>
     private static TensorProto Scalar(NodeConversion c, DataType type, float value) => type switch

@@ -1,3 +1,4 @@
+using Compression.Onnx.Graph;
 using Compression.Onnx.Tensors;
 using Onnx;
 
@@ -16,6 +17,6 @@ internal static class ConstantForms
         else if (c.TakeAttribute("value_string") is { } s) tensor = TensorData.CreateString("", [], [s.S.ToStringUtf8()]);
         else if (c.TakeAttribute("value_strings") is { } ss) tensor = TensorData.CreateString("", [ss.Strings.Count], ss.Strings.Select(b => b.ToStringUtf8()).ToArray());
         if (tensor is null) return;
-        c.SetAttribute(new AttributeProto { Name = "value", Type = AttributeProto.Types.AttributeType.Tensor, T = tensor });
+        c.SetAttribute(NodeBuilder.TensorAttribute("value", tensor));
     }
 }

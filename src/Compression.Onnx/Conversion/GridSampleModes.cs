@@ -1,4 +1,5 @@
 using static Compression.Onnx.Conversion.AttributeMoves;
+using static Compression.Onnx.Graph.NodeBuilder;
 
 namespace Compression.Onnx.Conversion;
 

@@ -1,6 +1,5 @@
 using Compression.Onnx.Graph;
 using Compression.Onnx.IO;
-using Compression.Onnx.Quantization;
 using Onnx;
 using DataType = Onnx.TensorProto.Types.DataType;
 
@@ -18,8 +17,9 @@ internal sealed class ModelConversion
         SourceOpset = sourceOpset;
         TargetOpset = targetOpset;
         FilePath = filePath;
-        Names = UniqueNames.ForModel(model.Proto);
-        Weights = WeightCatalog.Build(model);
+        var graph = ModelGraph.Build(model);
+        Names = graph.Names;
+        Weights = graph.Weights;
         _parents[model.Proto.Graph] = null;
     }
 

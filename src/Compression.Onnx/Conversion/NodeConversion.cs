@@ -45,7 +45,7 @@ internal sealed class NodeConversion
     /// <summary>The opset the whole model is converted to.</summary>
     public int TargetOpset => _model.TargetOpset;
 
-    public AttributeProto? Attribute(string name) => Node.Attribute.FirstOrDefault(a => a.Name == name);
+    public AttributeProto? Attribute(string name) => Node.FindAttribute(name);
 
     public AttributeProto? TakeAttribute(string name)
     {

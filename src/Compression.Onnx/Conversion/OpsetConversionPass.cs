@@ -1,5 +1,5 @@
 using System.Globalization;
-using Compression.Onnx.Pipeline;
+using Compression.Onnx.Passes;
 
 namespace Compression.Onnx.Conversion;
 

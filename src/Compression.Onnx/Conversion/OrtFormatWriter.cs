@@ -1,4 +1,4 @@
-using Compression.Onnx.Pipeline;
+using Compression.Onnx.Passes;
 using Microsoft.ML.OnnxRuntime;
 
 namespace Compression.Onnx.Conversion;

@@ -1,5 +1,6 @@
 using Onnx;
 using static Compression.Onnx.Conversion.AttributeMoves;
+using static Compression.Onnx.Graph.NodeBuilder;
 
 namespace Compression.Onnx.Conversion;
 

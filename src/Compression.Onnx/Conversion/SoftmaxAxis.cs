@@ -1,5 +1,5 @@
 using Onnx;
-using AttributeType = Onnx.AttributeProto.Types.AttributeType;
+using static Compression.Onnx.Graph.NodeBuilder;
 
 namespace Compression.Onnx.Conversion;
 
@@ -16,21 +16,20 @@ internal static class SoftmaxAxis
         int? rank = c.Rank(c.Input(0));
         if (rank is int r && (axis == -1 || axis == r - 1))
         {
-            c.SetAttribute(Int("axis", -1));
+            c.SetAttribute(IntAttribute("axis", -1));
             return;
         }
 
         if (rank is int r1 && r1 == 0) throw c.Refuse("its input is a scalar");
         string x = c.Input(0), y = c.Node.Output[0];
         string shape = c.NewValue("shape"), flat = c.NewValue("flat"), normalised = c.NewValue("rows");
-        c.NodesBefore.Add(Make("Shape", c.NewValue("Shape"), [x], [shape]));
-        var flatten = Make("Flatten", c.NewValue("Flatten"), [x], [flat]);
-        flatten.Attribute.Add(Int("axis", axis));
+        c.NodesBefore.Add(Node("Shape", c.NewValue("Shape"), [x], [shape]));
+        var flatten = Node("Flatten", c.NewValue("Flatten"), [x], [flat]).With("axis", axis);
         c.NodesBefore.Add(flatten);
         c.Node.Input[0] = flat;
         c.Node.Output[0] = normalised;
-        c.SetAttribute(Int("axis", 1));
-        c.NodesAfter.Add(Make("Reshape", c.NewValue("Reshape"), [normalised, shape], [y]));
+        c.SetAttribute(IntAttribute("axis", 1));
+        c.NodesAfter.Add(Node("Reshape", c.NewValue("Reshape"), [normalised, shape], [y]));
     }
 
     public static void Down(NodeConversion c)
@@ -40,22 +39,12 @@ internal static class SoftmaxAxis
         if (axis == -1 || rank is int r && axis == r - 1)
         {
             // Over the last axis the two meanings agree; opsets before 11 want it non-negative.
-            if (c.TargetOpset >= 11) c.SetAttribute(Int("axis", -1));
-            else if (rank is int known) c.SetAttribute(Int("axis", known - 1));
+            if (c.TargetOpset >= 11) c.SetAttribute(IntAttribute("axis", -1));
+            else if (rank is int known) c.SetAttribute(IntAttribute("axis", known - 1));
             else throw c.Refuse("its input rank is not declared, and the older schema needs a non-negative axis");
             return;
         }
 
         throw c.Refuse("it normalises along one inner axis, which the older schema (flattening at the axis) cannot say");
-    }
-
-    private static AttributeProto Int(string name, long value) => new() { Name = name, Type = AttributeType.Int, I = value };
-
-    private static NodeProto Make(string op, string name, string[] inputs, string[] outputs)
-    {
-        var n = new NodeProto { OpType = op, Name = name };
-        n.Input.AddRange(inputs);
-        n.Output.AddRange(outputs);
-        return n;
     }
 }

@@ -1,65 +1,66 @@
 using System.Globalization;
-using Compression.Onnx.Pipeline;
+using Compression.Onnx.Passes;
 using Compression.Onnx.Quantization;
 
 namespace Compression.Onnx.FourBit;
 
 /// <summary>
-/// The pipeline's Quantize stage for <c>Quantize="Int4"</c>/<c>"UInt4"</c> (<c>Mode="WeightOnly"</c>, the default):
-/// <see cref="FourBitQuantizer"/> for every weight 4 bits can hold, then the 8-bit weight-only pass
-/// (<see cref="WeightOnlyQuantizer"/>: Int4 -> int8 symmetric, UInt4 -> uint8) for the weights it left as
-/// <see cref="FourBitReport.EightBitCandidates"/> (Conv/LSTM weights of models below opset 21).
+/// The pipeline's Quantize stage for <c>Quantize="Int4"</c>/<c>"UInt4"</c> (<c>Mode="WeightOnly"</c>, the default): the
+/// 4-bit forms (<see cref="FourBitQuantizer"/>) for every weight 4 bits can hold, then simply the next rewrite, the 8-bit
+/// weight-only quantization (Int4 -> int8 symmetric, UInt4 -> uint8), for the weights they left unclaimed (Conv/LSTM
+/// weights of models below opset 21).
 /// </summary>
-internal sealed class FourBitQuantizationPass : ICompressionPass
+internal sealed class FourBitQuantizationPass : RewritePass
 {
-    public CompressionStep Step => CompressionStep.Quantize;
+    public override CompressionStep Step => CompressionStep.Quantize;
 
-    public bool Supports(CompressionSettings settings) => settings.Quantize is QuantizationType.Int4 or QuantizationType.UInt4;
+    public override bool Supports(CompressionSettings settings) => settings.Quantize is QuantizationType.Int4 or QuantizationType.UInt4;
 
-    public void Apply(CompressionContext context, CancellationToken cancellationToken)
+    public override IReadOnlyList<IRewrite> Rewrites(CompressionSettings settings) =>
+        [new FourBitWeights(), new WeightOnlyQuantization(settings.Quantize == QuantizationType.Int4 ? QuantizationType.Int8 : QuantizationType.UInt8)];
+
+    protected override void Report(RewriteContext context)
     {
         // SettingsCheck already rejected modes other than WeightOnly (SettingsSchema.ModesFor).
-        CompressionSettings settings = context.Settings;
-        var options = FourBitOptions.From(settings);
-
-        FourBitReport report;
-        try
-        {
-            report = new FourBitQuantizer(options).Quantize(context.Model, context.WeightsDone(), cancellationToken);
-        }
-        catch (CompressionException e) when (e.FilePath is null)
-        {
-            throw new CompressionException(e.Code, e.Message, context.SourcePath, e.Help, e);
-        }
-
-        int eightBit = 0;
-        if (report.EightBitCandidates.Count > 0)
-        {
-            var index = ModelGraphIndex.Build(context.Model);
-            var wanted = new HashSet<string>(report.EightBitCandidates, StringComparer.Ordinal);
-            var skip = new HashSet<string>(index.Constants.Keys.Where(name => !wanted.Contains(name)), StringComparer.Ordinal);
-            var eightBitSettings = settings with
-            {
-                Quantize = settings.Quantize == QuantizationType.Int4 ? QuantizationType.Int8 : QuantizationType.UInt8,
-                Mode = QuantizationMode.WeightOnly,
-            };
-            eightBit = WeightOnlyQuantizer.Run(index, eightBitSettings, skip, cancellationToken);
-        }
-
+        var options = FourBitOptions.From(context.Settings);
+        var report = context.Result<FourBitReport>();
+        int eightBit = context.Count(WeightOnlyQuantization.Dequantized);
         string summary = report.Summary(options);
         if (report.EightBitCandidates.Count > 0)
         {
             summary += string.Create(CultureInfo.InvariantCulture, $"; {eightBit} of them stored as 8-bit weight-only");
         }
 
-        context.Summary.Add(summary);
-        context.Notes.AddRange(report.Notes);
+        context.Pass.Summary.Add(summary);
+        context.Pass.Notes.AddRange(report.Notes);
         string prefix = ModelCompressor.MetadataPrefix;
-        context.Metadata[prefix + "block_size"] = options.BlockSize.ToString(CultureInfo.InvariantCulture);
-        context.Metadata[prefix + "accuracy_level"] = options.AccuracyLevel.ToString(CultureInfo.InvariantCulture);
-        context.Metadata[prefix + "scale_search"] = options.SearchScales ? "clip" : "none";
-        context.Metadata[prefix + "weights_4bit"] = (report.MatMulNBitsWeights + report.GatherBlockQuantizedWeights + report.BlockedFourBitWeights).ToString(CultureInfo.InvariantCulture);
-        context.Metadata[prefix + "weights_8bit"] = eightBit.ToString(CultureInfo.InvariantCulture);
-        context.Metadata[prefix + "weights_float"] = report.FloatWeights.ToString(CultureInfo.InvariantCulture);
+        var metadata = context.Pass.Metadata;
+        metadata[prefix + "block_size"] = options.BlockSize.ToString(CultureInfo.InvariantCulture);
+        metadata[prefix + "accuracy_level"] = options.AccuracyLevel.ToString(CultureInfo.InvariantCulture);
+        metadata[prefix + "scale_search"] = options.SearchScales ? "clip" : "none";
+        metadata[prefix + "weights_4bit"] = (report.MatMulNBitsWeights + report.GatherBlockQuantizedWeights + report.BlockedFourBitWeights).ToString(CultureInfo.InvariantCulture);
+        metadata[prefix + "weights_8bit"] = eightBit.ToString(CultureInfo.InvariantCulture);
+        metadata[prefix + "weights_float"] = report.FloatWeights.ToString(CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>The 4-bit rewrite: runs <see cref="FourBitQuantizer"/> on the pass's graph and hands its report to <see cref="Report"/>.</summary>
+    private sealed class FourBitWeights : IRewrite
+    {
+        public bool CountsWeights => true;
+
+        public void Apply(RewriteContext context, CancellationToken cancellationToken)
+        {
+            FourBitReport report;
+            try
+            {
+                report = new FourBitQuantizer(FourBitOptions.From(context.Settings)).Quantize(context.Graph, context.Claim, context.WeightsDone, cancellationToken);
+            }
+            catch (CompressionException e) when (e.FilePath is null)
+            {
+                throw new CompressionException(e.Code, e.Message, context.SourcePath, e.Help, e);
+            }
+
+            context.SetResult(report);
+        }
     }
 }

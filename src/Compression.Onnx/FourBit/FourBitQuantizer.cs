@@ -41,102 +41,94 @@ public sealed class FourBitQuantizer
     /// <param name="model">The model.</param>
     /// <param name="cancellationToken">Stops between weights.</param>
     /// <returns>How many weights got which precision.</returns>
-    public FourBitReport Quantize(OnnxModel model, CancellationToken cancellationToken = default) => Quantize(model, null, cancellationToken);
-
-    /// <summary>Rewrites <paramref name="model"/> in place.</summary>
-    /// <param name="model">The model.</param>
-    /// <param name="weightsDone">Told (weights done, weights) before each float weight, or null.</param>
-    /// <param name="cancellationToken">Stops between weights.</param>
-    /// <returns>How many weights got which precision.</returns>
     /// <exception cref="CompressionException">CMP4400/CMP4401 for bad options, CMP4402 when no weight could be quantized in 4 or 8 bits.</exception>
-    public FourBitReport Quantize(OnnxModel model, Action<int, int>? weightsDone, CancellationToken cancellationToken = default)
+    public FourBitReport Quantize(OnnxModel model, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(model);
+        return Quantize(ModelGraph.Build(model), _ => { }, weightsDone: null, cancellationToken);
+    }
+
+    /// <summary>
+    /// The walk: every float weight in graph order goes to the first 4-bit form whose readers take it, or stays in float
+    /// with a reason, or (a form the opset lacks) is left for the next rewrite; <paramref name="claim"/> hears every
+    /// weight decided here and every tensor written, <paramref name="weightsDone"/> (weights done, weights) each weight
+    /// as it starts, or nobody when null.
+    /// </summary>
+    internal FourBitReport Quantize(ModelGraph model, Action<string> claim, Action<int, int>? weightsDone, CancellationToken cancellationToken)
+    {
         Options.Validate(model.FilePath);
-        long opset = Opsets.GetVersion(model.Proto, Opsets.DefaultDomain) ?? 1;
-        var catalog = WeightCatalog.Build(model);
-        var names = UniqueNames.ForModel(model.Proto);
-        var matMul = new MatMulNBitsRewriter(model, Options, names, catalog);
-        var gather = new GatherRewriter(model, Options, names);
-        var blocked = new BlockedDequantizeWriter(Options, names);
+        var matMul = new MatMulNBitsRewrite(model, Options, claim);
+        var gather = new GatherBlockRewrite(model, Options, claim);
+        var blocked = new BlockedDequantizeRewrite(model, Options, claim);
+        IFourBitRewrite[] forms = [matMul, gather, blocked];
         var reasons = new SortedDictionary<string, int>(StringComparer.Ordinal);
         var eightBitCandidates = new List<string>();
-        int matMulWeights = 0, gatherWeights = 0, blockedWeights = 0, floatWeights = 0;
+        int floatWeights = 0;
         long before = 0, after = 0;
 
+        var weights = model.Weights.FloatWeights;
         int seen = 0;
-        foreach (Weight weight in catalog.FloatWeights)
+        foreach (Weight weight in weights)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            weightsDone?.Invoke(seen++, catalog.FloatWeights.Count);
-            WeightRole role = WeightClassifier.Classify(weight, Options, out string reason);
+            weightsDone?.Invoke(seen++, weights.Count);
+            string? reason = WeightClassifier.KeepFloatReason(weight, Options);
+            IFourBitRewrite? form = reason is null ? Array.Find(forms, f => f.Accepts(weight)) : null;
             float[]? values = null;
-            if (role != WeightRole.KeepFloat)
+            if (form is not null)
             {
                 values = weight.ReadFloats();
                 if (!Compression.Kernels.FiniteValues.All(values))
                 {
-                    role = WeightRole.KeepFloat;
+                    form = null;
                     reason = "contains NaN or infinity";
                 }
             }
 
-            if (role == WeightRole.KeepFloat)
+            if (form is null)
             {
                 floatWeights++;
-                reasons[reason] = reasons.GetValueOrDefault(reason) + 1;
+                reasons[reason!] = reasons.GetValueOrDefault(reason!) + 1;
+                claim(weight.Name);
                 continue;
             }
 
-            if (role == WeightRole.MatMulB || role == WeightRole.Embedding)
+            if (form.UsesContribOperators)
             {
                 Opsets.EnsureImport(model.Proto, Opsets.MicrosoftDomain, 1);
             }
 
-            if (role == WeightRole.Other && opset < 21)
+            if (model.Opset < form.MinimumOpset)
             {
                 eightBitCandidates.Add(weight.Name);
                 continue;
             }
 
             before += weight.ElementCount * 4;
-            switch (role)
-            {
-                case WeightRole.MatMulB:
-                    after += matMul.Rewrite(weight, values!, cancellationToken);
-                    matMulWeights++;
-                    break;
-                case WeightRole.Embedding:
-                    after += gather.Rewrite(weight, values!, cancellationToken);
-                    gatherWeights++;
-                    break;
-                default:
-                    after += blocked.Rewrite(weight, values!);
-                    blockedWeights++;
-                    break;
-            }
+            after += form.Rewrite(weight, values!, cancellationToken);
+            claim(weight.Name);
         }
 
-        weightsDone?.Invoke(seen, catalog.FloatWeights.Count);
+        weightsDone?.Invoke(seen, weights.Count);
         if (eightBitCandidates.Count > 0)
         {
-            reasons[string.Create(CultureInfo.InvariantCulture, $"left for 8-bit weight-only: not MatMul/Gemm/Gather weights, and blocked int4 DequantizeLinear needs opset 21 (model: {opset})")] = eightBitCandidates.Count;
+            reasons[string.Create(CultureInfo.InvariantCulture, $"left for 8-bit weight-only: not MatMul/Gemm/Gather weights, and blocked int4 DequantizeLinear needs opset 21 (model: {model.Opset})")] = eightBitCandidates.Count;
         }
 
         var report = new FourBitReport
         {
-            MatMulNBitsWeights = matMulWeights,
+            MatMulNBitsWeights = matMul.Weights,
             MatMulNodes = matMul.MatMulNodes,
             GemmNodes = matMul.GemmNodes,
-            GatherBlockQuantizedWeights = gatherWeights,
-            BlockedFourBitWeights = blockedWeights,
+            GatherBlockQuantizedWeights = gather.Weights,
+            BlockedFourBitWeights = blocked.Weights,
             EightBitCandidates = eightBitCandidates,
             FloatWeights = floatWeights,
             BytesBefore = before,
             BytesAfter = after,
             Notes = reasons.Select(r => string.Create(CultureInfo.InvariantCulture, $"{r.Value} weights: {r.Key}")).ToArray(),
         };
-        if (matMulWeights + gatherWeights + blockedWeights + eightBitCandidates.Count == 0)
+        if (matMul.Weights + gather.Weights + blocked.Weights + eightBitCandidates.Count == 0)
         {
             throw new CompressionException(
                 DiagnosticCodes.NothingToQuantizeInFourBits,

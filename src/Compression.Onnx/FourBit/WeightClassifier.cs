@@ -3,84 +3,49 @@ using Onnx;
 
 namespace Compression.Onnx.FourBit;
 
-/// <summary>Decides how each float weight can be stored in 4 bits, from its shape and the nodes that read it.</summary>
+/// <summary>The rules every 4-bit form shares: which float weights stay in float, and why.</summary>
 internal static class WeightClassifier
 {
-    public static WeightRole Classify(Weight weight, FourBitOptions options, out string reason)
+    /// <summary>Why <paramref name="weight"/> stays in float, or <see langword="null"/> when a 4-bit form may take it.</summary>
+    public static string? KeepFloatReason(Weight weight, FourBitOptions options)
     {
-        reason = string.Empty;
         if (weight.ElementType != (int)TensorProto.Types.DataType.Float)
         {
-            reason = $"element type {weight.ElementTypeName} (only float32 weights are quantized to 4 bits)";
-            return WeightRole.KeepFloat;
+            return $"element type {weight.ElementTypeName} (only float32 weights are quantized to 4 bits)";
         }
 
         if (weight.ElementCount < options.MinimumWeightElements)
         {
-            reason = $"fewer than {options.MinimumWeightElements} elements";
-            return WeightRole.KeepFloat;
+            return $"fewer than {options.MinimumWeightElements} elements";
         }
 
         if (weight.Consumers.Count == 0)
         {
-            reason = "not read by any node";
-            return WeightRole.KeepFloat;
+            return "not read by any node";
         }
 
-        foreach (WeightConsumer consumer in weight.Consumers)
+        foreach (ValueUse consumer in weight.Consumers)
         {
             if (consumer.Node is null)
             {
-                reason = "a graph output";
-                return WeightRole.KeepFloat;
+                return "a graph output";
             }
 
             if (options.ExcludeOps.Contains(consumer.OpType, StringComparer.Ordinal) || options.ExcludeNodes.Contains(consumer.Node.Name, StringComparer.Ordinal))
             {
-                reason = "excluded by ExcludeNodes/ExcludeOps";
-                return WeightRole.KeepFloat;
+                return "excluded by ExcludeNodes/ExcludeOps";
             }
 
             if (IsBiasOrNormalization(consumer))
             {
-                reason = "a bias or normalisation parameter";
-                return WeightRole.KeepFloat;
+                return "a bias or normalisation parameter";
             }
         }
 
-        if (weight.Dims.Count < 2)
-        {
-            reason = "one-dimensional (biases and gains stay in float)";
-            return WeightRole.KeepFloat;
-        }
-
-        if (weight.Dims.Count == 2 && weight.Consumers.All(IsMatMulB) && weight.Consumers.Select(TransposedB).Distinct().Count() == 1)
-        {
-            return WeightRole.MatMulB;
-        }
-
-        if (weight.Dims.Count == 2 && weight.Dims[1] % 2 == 0 && weight.Consumers.All(IsEmbeddingLookup))
-        {
-            return WeightRole.Embedding;
-        }
-
-        return WeightRole.Other;
+        return weight.Dims.Count < 2 ? "one-dimensional (biases and gains stay in float)" : null;
     }
 
-    /// <summary>Whether the consumer is a Gemm with <c>transB=1</c> (B stored <c>[N, K]</c>).</summary>
-    public static bool TransposedB(WeightConsumer consumer) =>
-        consumer.OpType == "Gemm" && NodeAttributes.GetInt(consumer.Node!, "transB", 0) != 0;
-
-    private static bool IsDefaultDomain(WeightConsumer consumer) => consumer.Domain is "" or "ai.onnx";
-
-    private static bool IsMatMulB(WeightConsumer consumer) =>
-        IsDefaultDomain(consumer) && consumer.InputIndex == 1 && (consumer.OpType == "MatMul"
-            || (consumer.OpType == "Gemm" && NodeAttributes.GetInt(consumer.Node!, "transA", 0) == 0));
-
-    private static bool IsEmbeddingLookup(WeightConsumer consumer) =>
-        IsDefaultDomain(consumer) && consumer.OpType == "Gather" && consumer.InputIndex == 0 && NodeAttributes.GetInt(consumer.Node!, "axis", 0) == 0;
-
-    private static bool IsBiasOrNormalization(WeightConsumer consumer) => consumer.OpType switch
+    private static bool IsBiasOrNormalization(ValueUse consumer) => consumer.OpType switch
     {
         "Conv" or "ConvTranspose" or "Gemm" => consumer.InputIndex == 2,
         "LSTM" or "GRU" or "RNN" => consumer.InputIndex >= 3,

@@ -1,9 +1,8 @@
 using Onnx;
-using AttributeType = Onnx.AttributeProto.Types.AttributeType;
 
 namespace Compression.Onnx.Graph;
 
-/// <summary>Small edits passes need: inserting nodes in topological position, Constant nodes, declared types.</summary>
+/// <summary>Small edits passes need: inserting nodes in topological position, keeping declared types in line.</summary>
 public static class GraphEditing
 {
     /// <summary>
@@ -42,7 +41,7 @@ public static class GraphEditing
                 lastProducer = i;
             }
 
-            if (firstConsumer == graph.Node.Count && Uses(existing, produced, 0))
+            if (firstConsumer == graph.Node.Count && Uses(existing, produced))
             {
                 firstConsumer = i;
             }
@@ -65,51 +64,52 @@ public static class GraphEditing
         return firstConsumer;
     }
 
-    /// <summary>A <c>Constant</c> node whose output (and node name) is the tensor's name.</summary>
-    /// <param name="tensor">The value.</param>
-    public static NodeProto CreateConstant(TensorProto tensor)
+    /// <summary>Puts <paramref name="replacement"/> (in execution order) where <paramref name="node"/> was.</summary>
+    /// <param name="graph">The graph holding the node.</param>
+    /// <param name="node">The node to replace (found by reference).</param>
+    /// <param name="replacement">The new nodes.</param>
+    /// <param name="filePath">The model path, for the error.</param>
+    /// <exception cref="CompressionException"><c>CMP1030</c> when the node is not in the graph.</exception>
+    public static void ReplaceNode(GraphProto graph, NodeProto node, IReadOnlyList<NodeProto> replacement, string? filePath = null)
     {
-        ArgumentNullException.ThrowIfNull(tensor);
-        var node = new NodeProto { OpType = "Constant", Name = tensor.Name };
-        node.Output.Add(tensor.Name);
-        node.Attribute.Add(new AttributeProto { Name = "value", Type = AttributeType.Tensor, T = tensor });
-        return node;
+        ArgumentNullException.ThrowIfNull(graph);
+        ArgumentNullException.ThrowIfNull(replacement);
+        int at = IndexOf(graph, node, filePath);
+        graph.Node.RemoveAt(at);
+        for (int i = 0; i < replacement.Count; i++)
+        {
+            graph.Node.Insert(at + i, replacement[i]);
+        }
+    }
+
+    /// <summary>The position of <paramref name="node"/> (by reference) in <paramref name="graph"/>.</summary>
+    /// <param name="graph">The graph.</param>
+    /// <param name="node">The node.</param>
+    /// <param name="filePath">The model path, for the error.</param>
+    /// <exception cref="CompressionException"><c>CMP1030</c> when the node is not in the graph.</exception>
+    public static int IndexOf(GraphProto graph, NodeProto node, string? filePath = null)
+    {
+        ArgumentNullException.ThrowIfNull(graph);
+        ArgumentNullException.ThrowIfNull(node);
+        for (int i = 0; i < graph.Node.Count; i++)
+        {
+            if (ReferenceEquals(graph.Node[i], node))
+            {
+                return i;
+            }
+        }
+
+        throw new CompressionException(DiagnosticCodes.GraphElementNotFound, $"Node '{node.Name}' ({node.OpType}) is no longer in its graph.", filePath, "This is a bug in the pass that edits the graph: report it with the model.");
     }
 
     /// <summary>Whether <paramref name="node"/> reads any of <paramref name="names"/>, including from inside its subgraphs.</summary>
     /// <param name="node">The node.</param>
     /// <param name="names">Value names.</param>
-    public static bool Uses(NodeProto node, IReadOnlySet<string> names) => Uses(node, names, 0);
-
-    internal static bool Uses(NodeProto node, IReadOnlySet<string> names, int depth)
+    public static bool Uses(NodeProto node, IReadOnlySet<string> names)
     {
-        if (node.Input.Any(names.Contains))
-        {
-            return true;
-        }
-
-        if (depth > IO.ModelTensors.MaxGraphDepth)
-        {
-            return false;
-        }
-
-        foreach (AttributeProto attribute in node.Attribute)
-        {
-            if (attribute.G is not null && GraphUses(attribute.G, names, depth + 1))
-            {
-                return true;
-            }
-
-            foreach (GraphProto graph in attribute.Graphs)
-            {
-                if (GraphUses(graph, names, depth + 1))
-                {
-                    return true;
-                }
-            }
-        }
-
-        return false;
+        ArgumentNullException.ThrowIfNull(node);
+        return node.Input.Any(names.Contains)
+            || Subgraphs.Of(node).SelectMany(g => Subgraphs.All(g)).Any(g => g.Node.Any(n => n.Input.Any(names.Contains)) || g.Output.Any(o => names.Contains(o.Name)));
     }
 
     /// <summary>Keeps a graph input / value_info declaration of <paramref name="name"/> in line with a new tensor value.</summary>
@@ -149,7 +149,4 @@ public static class GraphEditing
             }
         }
     }
-
-    private static bool GraphUses(GraphProto graph, IReadOnlySet<string> names, int depth) =>
-        graph.Node.Any(n => Uses(n, names, depth)) || graph.Output.Any(o => names.Contains(o.Name));
 }

@@ -24,18 +24,18 @@ public sealed class UniqueNames
         var names = new UniqueNames();
         if (model.Graph is not null)
         {
-            names.AddGraph(model.Graph, 0);
+            foreach (GraphProto graph in Subgraphs.All(model.Graph))
+            {
+                names.AddGraph(graph);
+            }
         }
 
-        foreach (FunctionProto function in model.Functions)
-        {
-            names._used.UnionWith(function.Input);
-            names._used.UnionWith(function.Output);
-            names.AddNodes(function.Node, 0);
-        }
-
+        names.AddFunctions(model);
         return names;
     }
+
+    /// <summary>An empty set, filled by <see cref="ModelGraph"/> as it walks the model.</summary>
+    internal static UniqueNames Empty() => new();
 
     /// <summary>Whether <paramref name="name"/> is already taken.</summary>
     /// <param name="name">A value or node name.</param>
@@ -70,13 +70,9 @@ public sealed class UniqueNames
     /// <param name="name">The name.</param>
     public void Reserve(string name) => _used.Add(name);
 
-    private void AddGraph(GraphProto graph, int depth)
+    /// <summary>Takes the names <paramref name="graph"/> itself uses (not those of its subgraphs).</summary>
+    internal void AddGraph(GraphProto graph)
     {
-        if (depth > IO.ModelTensors.MaxGraphDepth)
-        {
-            return;
-        }
-
         _used.Add(graph.Name);
         foreach (ValueInfoProto value in graph.Input.Concat(graph.Output).Concat(graph.ValueInfo))
         {
@@ -93,28 +89,34 @@ public sealed class UniqueNames
             _used.Add(sparse.Values?.Name ?? string.Empty);
         }
 
-        AddNodes(graph.Node, depth);
+        foreach (NodeProto node in graph.Node)
+        {
+            AddNode(node);
+        }
     }
 
-    private void AddNodes(IEnumerable<NodeProto> nodes, int depth)
+    /// <summary>Takes the names of function bodies (their nodes and nested graphs).</summary>
+    internal void AddFunctions(ModelProto model)
     {
-        foreach (NodeProto node in nodes)
+        foreach (FunctionProto function in model.Functions)
         {
-            _used.Add(node.Name);
-            _used.UnionWith(node.Input);
-            _used.UnionWith(node.Output);
-            foreach (AttributeProto attribute in node.Attribute)
+            _used.UnionWith(function.Input);
+            _used.UnionWith(function.Output);
+            foreach (NodeProto node in function.Node)
             {
-                if (attribute.G is not null)
+                AddNode(node);
+                foreach (GraphProto graph in Subgraphs.Of(node).SelectMany(g => Subgraphs.All(g)))
                 {
-                    AddGraph(attribute.G, depth + 1);
-                }
-
-                foreach (GraphProto graph in attribute.Graphs)
-                {
-                    AddGraph(graph, depth + 1);
+                    AddGraph(graph);
                 }
             }
         }
+    }
+
+    private void AddNode(NodeProto node)
+    {
+        _used.Add(node.Name);
+        _used.UnionWith(node.Input);
+        _used.UnionWith(node.Output);
     }
 }

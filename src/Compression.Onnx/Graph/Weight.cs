@@ -1,7 +1,6 @@
 using Compression.Onnx.IO;
 using Compression.Onnx.Tensors;
 using Onnx;
-using AttributeType = Onnx.AttributeProto.Types.AttributeType;
 using DataType = Onnx.TensorProto.Types.DataType;
 
 namespace Compression.Onnx.Graph;
@@ -11,13 +10,15 @@ namespace Compression.Onnx.Graph;
 /// wherever it lives, with its consumers and the means to read and replace it.
 /// </summary>
 /// <remarks>
-/// <see cref="Replace"/>, <see cref="ReplaceWith"/> and <see cref="WriteFloats"/> edit the model in
-/// place; a catalog built before an edit is stale for the edited weight, so build a new one to see the result.
+/// <see cref="Replace"/> and <see cref="WriteFloats"/> edit the model in place and keep this object current (it then
+/// describes the new value); <see cref="ReplaceWith"/> turns the weight into a computed value, after which the object
+/// describes what was removed. Consumers are those found when the <see cref="ModelGraph"/> was built.
 /// </remarks>
 public sealed class Weight
 {
     private readonly OnnxModel _model;
-    private readonly List<WeightConsumer> _consumers = [];
+    private readonly List<ValueUse> _consumers = [];
+    private List<ValueUse>? _readers;
     private TensorProto? _materialized;
 
     internal Weight(OnnxModel model, string name, GraphProto graph, WeightStorage storage, TensorProto? tensor, SparseTensorProto? sparse, NodeProto? constantNode, AttributeProto? attribute)
@@ -41,22 +42,22 @@ public sealed class Weight
     public GraphProto Graph { get; }
 
     /// <summary>How the weight is stored.</summary>
-    public WeightStorage Storage { get; }
+    public WeightStorage Storage { get; private set; }
 
     /// <summary>The stored dense tensor (initializer or <c>Constant value</c>), or <see langword="null"/> for other Constant forms and sparse weights.</summary>
-    public TensorProto? Tensor { get; }
+    public TensorProto? Tensor { get; private set; }
 
     /// <summary>The stored sparse tensor (sparse initializer or <c>Constant sparse_value</c>), or <see langword="null"/>.</summary>
-    public SparseTensorProto? SparseTensor { get; }
+    public SparseTensorProto? SparseTensor { get; private set; }
 
     /// <summary>The <c>Constant</c> node that produces the weight, or <see langword="null"/>.</summary>
     public NodeProto? ConstantNode { get; }
 
     /// <summary>The attribute of <see cref="ConstantNode"/> that holds the value, or <see langword="null"/>.</summary>
-    public AttributeProto? ConstantAttribute { get; }
+    public AttributeProto? ConstantAttribute { get; private set; }
 
     /// <summary>The element type (<c>TensorProto.data_type</c>).</summary>
-    public int ElementType { get; }
+    public int ElementType { get; private set; }
 
     /// <summary>The element type's ONNX name (<c>float</c>, <c>float16</c>...).</summary>
     public string ElementTypeName => ElementTypes.GetName(ElementType);
@@ -65,18 +66,28 @@ public sealed class Weight
     public bool IsFloat => ElementTypes.IsFloatLike(ElementType);
 
     /// <summary>The shape (empty for a scalar).</summary>
-    public IReadOnlyList<long> Dims { get; }
+    public IReadOnlyList<long> Dims { get; private set; }
 
     /// <summary>The number of elements.</summary>
-    public long ElementCount { get; }
+    public long ElementCount { get; private set; }
 
     /// <summary>Whether an initializer is also listed as a graph input (IR &lt; 4 style: a default that callers may override).</summary>
     public bool IsGraphInput { get; internal set; }
 
-    /// <summary>Every use of the weight, in its graph and in nested subgraphs.</summary>
-    public IReadOnlyList<WeightConsumer> Consumers => _consumers;
+    /// <summary>Every use of the weight, in its graph and in nested subgraphs, graph outputs included.</summary>
+    public IReadOnlyList<ValueUse> Consumers => _consumers;
 
-    internal void AddConsumer(WeightConsumer consumer) => _consumers.Add(consumer);
+    /// <summary>The node inputs that read the weight (<see cref="Consumers"/> without graph outputs), in graph order.</summary>
+    public IReadOnlyList<ValueUse> Readers => _readers ??= _consumers.FindAll(c => c.Node is not null);
+
+    /// <summary>Whether the element type is <c>float</c> (32-bit).</summary>
+    public bool IsFloat32 => ElementType == (int)DataType.Float;
+
+    internal void AddConsumer(ValueUse consumer)
+    {
+        _consumers.Add(consumer);
+        _readers = null;
+    }
 
     /// <summary>Reads the values as floats (float-like element types only; sparse weights are densified).</summary>
     public float[] ReadFloats()
@@ -121,7 +132,7 @@ public sealed class Weight
     /// <summary>
     /// Replaces the weight's value with <paramref name="tensor"/> (any element type and shape), stored
     /// the same way under the same name: the initializer is swapped (a sparse one becomes dense), a
-    /// Constant node gets it as its <c>value</c>. Consumers are unchanged.
+    /// Constant node gets it as its <c>value</c>. Consumers are unchanged; this object then describes the new value.
     /// </summary>
     /// <param name="tensor">The new value; its name is set to <see cref="Name"/>.</param>
     public void Replace(TensorProto tensor)
@@ -139,11 +150,18 @@ public sealed class Weight
                 break;
             default:
                 ConstantNode!.Attribute.Clear();
-                ConstantNode.Attribute.Add(new AttributeProto { Name = "value", Type = AttributeType.Tensor, T = tensor });
+                ConstantAttribute = NodeBuilder.TensorAttribute("value", tensor);
+                ConstantNode.Attribute.Add(ConstantAttribute);
                 break;
         }
 
         GraphEditing.UpdateDeclaredType(Graph, Name, tensor);
+        Storage = Storage == WeightStorage.SparseInitializer ? WeightStorage.Initializer : Storage;
+        Tensor = tensor;
+        SparseTensor = null;
+        _materialized = null;
+        (ElementType, Dims) = Describe(tensor, null, null);
+        ElementCount = TensorData.GetElementCount(Dims, Name, _model.FilePath);
     }
 
     /// <summary>
@@ -174,7 +192,7 @@ public sealed class Weight
                 Graph.Node.RemoveAt(IndexOf(Graph.Node, ConstantNode!));
                 foreach (TensorProto tensor in tensors)
                 {
-                    inserted.Add(GraphEditing.CreateConstant(tensor));
+                    inserted.Add(NodeBuilder.Constant(tensor));
                 }
 
                 break;

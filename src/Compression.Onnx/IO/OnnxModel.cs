@@ -1,3 +1,4 @@
+using Compression.Onnx.Tensors;
 using Onnx;
 
 namespace Compression.Onnx.IO;
@@ -11,7 +12,7 @@ namespace Compression.Onnx.IO;
 /// Not thread-safe for edits. Reading tensors from several threads is safe once the model is loaded, except
 /// for external tensors created after loading (they are resolved on first use).
 /// </remarks>
-public sealed class OnnxModel : IDisposable
+public sealed class OnnxModel : IDisposable, ITensorOwner
 {
     private ExternalDataStore? _externalData;
     private bool _disposed;
@@ -99,6 +100,9 @@ public sealed class OnnxModel : IDisposable
         _externalData?.Dispose();
         _externalData = null;
     }
+
+    /// <inheritdoc />
+    ReadOnlyMemory<byte> ITensorOwner.GetExternalBytes(TensorProto tensor) => GetExternalBytes(tensor);
 
     /// <summary>The bytes of an external tensor of this model (mapped, not copied).</summary>
     internal ReadOnlyMemory<byte> GetExternalBytes(TensorProto tensor)

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Compression.Onnx.Settings;
+using Compression.Onnx.Validation.Tolerance;
 using Onnx;
 
 namespace Compression.Onnx.Pipeline;

@@ -1,4 +1,5 @@
 using Compression.Onnx.Tensors;
+using Compression.Onnx.Graph;
 using Onnx;
 
 namespace Compression.Onnx.Pruning;
@@ -104,8 +105,8 @@ internal sealed record BiasCorrection(NodeProto Node, ChannelSpace Read, Channel
 
                 if (Node.OpType == "Gemm")
                 {
-                    float beta = Node.Attribute.FirstOrDefault(a => a.Name == "beta")?.F ?? 1f;
-                    float alpha = Node.Attribute.FirstOrDefault(a => a.Name == "alpha")?.F ?? 1f;
+                    float beta = Node.GetFloat("beta", 1f);
+                    float alpha = Node.GetFloat("alpha", 1f);
                     return beta != 0 && AddToBias(graph, Node, 2, delta.Select(d => d * alpha / beta).ToArray());
                 }
 

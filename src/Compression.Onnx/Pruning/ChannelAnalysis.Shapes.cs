@@ -1,3 +1,4 @@
+using Compression.Onnx.Graph;
 using Onnx;
 
 namespace Compression.Onnx.Pruning;
@@ -32,7 +33,7 @@ internal sealed partial class ChannelAnalysis
         }
 
         List<ShapeElement>? target = x.Rank > 0 && x.InnerIsOne && node.Input.Count > 1
-            ? ShapeTrace.Resolve(_graph, _producers, _opset, node.Input[1])
+            ? ShapeTrace.Resolve(_graph, _graph.Producers, _opset, node.Input[1])
             : null;
         int axis = x.Axis;
         if (target is null || target.Count != axis + 1 || Attribute(node, "allowzero", 0) != 0)
@@ -155,7 +156,7 @@ internal sealed partial class ChannelAnalysis
         bool sizes = node.OpType == "Resize" && node.Input.Count > 3 && node.Input[3].Length > 0;
         float[]? scales = node.Input.Count > scalesInput && _graph.IsFloatConstant(node.Input[scalesInput])
             ? _graph.ReadFloats(node.Input[scalesInput])
-            : node.Attribute.FirstOrDefault(a => a.Name == "scales")?.Floats.ToArray();
+            : node.FindAttribute("scales")?.Floats.ToArray();
         if (x is null || x.Rank == 0 || sizes || scales is null || scales.Length != x.Rank || scales[x.Axis] != 1f)
         {
             BlockInputs(node, ChannelSkipReasons.Operator(node.OpType));

@@ -36,7 +36,6 @@ internal sealed partial class ChannelAnalysis
     private readonly ChannelGraph _graph;
     private readonly long _opset;
     private readonly PruningScope _scope;
-    private readonly Dictionary<string, NodeProto> _producers = new(StringComparer.Ordinal);
 
     public ChannelAnalysis(ChannelGraph graph, long opset, PruningScope scope)
     {
@@ -59,14 +58,6 @@ internal sealed partial class ChannelAnalysis
 
     public void Run()
     {
-        foreach (NodeProto node in _graph.Graph.Node)
-        {
-            foreach (string output in node.Output)
-            {
-                _producers[output] = node;
-            }
-        }
-
         foreach (NodeProto node in _graph.Graph.Node)
         {
             Visit(node);

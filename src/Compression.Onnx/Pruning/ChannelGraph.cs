@@ -2,34 +2,45 @@ using Compression.Onnx.Graph;
 using Compression.Onnx.IO;
 using Compression.Onnx.Tensors;
 using Onnx;
-using AttributeType = Onnx.AttributeProto.Types.AttributeType;
 using DataType = Onnx.TensorProto.Types.DataType;
 
 namespace Compression.Onnx.Pruning;
 
 /// <summary>
-/// One graph as channel pruning sees it: who produces and who consumes each value, which names nested
-/// subgraphs read, and the constants defined in the graph (initializers, sparse initializers, Constant nodes),
-/// which can be read and replaced several times (a Conv kernel loses output and input channels).
+/// One graph as channel pruning sees it, taken from the pass's <see cref="ModelGraph"/>: who consumes each value in this
+/// graph, which names the subgraphs of its nodes read, and the constants defined in it (initializers, sparse
+/// initializers, Constant nodes), which can be read and replaced several times (a Conv kernel loses output and input
+/// channels). Consumer lists are kept current through <see cref="Detach"/>; weights through <see cref="Weight.Replace"/>.
 /// </summary>
 internal sealed class ChannelGraph
 {
     private readonly Dictionary<string, List<(NodeProto Node, int Input)>> _consumers = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Weight> _weights = new(StringComparer.Ordinal);
     private readonly Dictionary<string, TensorProto> _current = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, NodeProto> _producers = new(StringComparer.Ordinal);
 
-    public ChannelGraph(OnnxModel model, GraphProto graph, WeightCatalog catalog, UniqueNames names)
+    public ChannelGraph(ModelGraph model, GraphProto graph)
     {
-        Model = model;
+        Model = model.Model;
         Graph = graph;
-        Names = names;
-        foreach (Weight weight in catalog.Where(w => ReferenceEquals(w.Graph, graph)))
+        Names = model.Names;
+        foreach (Weight weight in model.Weights.Where(w => ReferenceEquals(w.Graph, graph)))
         {
             _weights[weight.Name] = weight;
         }
 
-        foreach (NodeProto node in graph.Node)
+        foreach (var (node, owner) in model.Nodes)
         {
+            if (!ReferenceEquals(owner, graph))
+            {
+                continue;
+            }
+
+            foreach (string output in node.Output)
+            {
+                _producers[output] = node;
+            }
+
             for (int i = 0; i < node.Input.Count; i++)
             {
                 if (node.Input[i].Length == 0)
@@ -44,16 +55,9 @@ internal sealed class ChannelGraph
 
                 list.Add((node, i));
             }
-
-            foreach (AttributeProto attribute in node.Attribute)
-            {
-                foreach (GraphProto subgraph in attribute.Graphs.Append(attribute.G).OfType<GraphProto>())
-                {
-                    CollectNames(subgraph, OuterUses);
-                }
-            }
         }
 
+        OuterUses = model.SubgraphReads(graph);
         Outputs = new HashSet<string>(graph.Output.Select(o => o.Name), StringComparer.Ordinal);
     }
 
@@ -63,10 +67,13 @@ internal sealed class ChannelGraph
 
     public UniqueNames Names { get; }
 
-    /// <summary>Names read anywhere inside the subgraphs of this graph's nodes (conservatively: every input name there).</summary>
-    public HashSet<string> OuterUses { get; } = new(StringComparer.Ordinal);
+    /// <summary>Names the subgraphs of this graph's nodes read from outside themselves.</summary>
+    public IReadOnlySet<string> OuterUses { get; }
 
     public HashSet<string> Outputs { get; }
+
+    /// <summary>The node of this graph that produces each value, as the graph was when pruning began.</summary>
+    public IReadOnlyDictionary<string, NodeProto> Producers => _producers;
 
     public IReadOnlyList<(NodeProto Node, int Input)> ConsumersOf(string name) =>
         _consumers.TryGetValue(name, out var list) ? list : [];
@@ -115,29 +122,11 @@ internal sealed class ChannelGraph
         };
     }
 
-    /// <summary>Replaces the value of constant <paramref name="name"/> (same name, same storage kind).</summary>
+    /// <summary>Replaces the value of constant <paramref name="name"/> (same name; a sparse initializer becomes dense).</summary>
     public void Replace(string name, TensorProto tensor)
     {
-        tensor.Name = name;
-        Weight weight = _weights[name];
-        switch (weight.Storage)
-        {
-            case WeightStorage.Initializer:
-                Graph.Initializer[IndexOf(Graph.Initializer, t => t.Name == name)] = tensor;
-                break;
-            case WeightStorage.SparseInitializer:
-                Graph.SparseInitializer.RemoveAt(IndexOf(Graph.SparseInitializer, s => s.Values?.Name == name));
-                Graph.Initializer.Add(tensor);
-                _weights[name] = WeightAsInitializer(name);
-                break;
-            default:
-                weight.ConstantNode!.Attribute.Clear();
-                weight.ConstantNode.Attribute.Add(new AttributeProto { Name = "value", Type = AttributeType.Tensor, T = tensor });
-                break;
-        }
-
+        _weights[name].Replace(tensor);
         _current[name] = tensor;
-        GraphEditing.UpdateDeclaredType(Graph, name, tensor);
     }
 
     /// <summary>Gives <paramref name="node"/>'s input <paramref name="input"/> its own copy of the constant it reads, so it can be changed alone.</summary>
@@ -151,9 +140,11 @@ internal sealed class ChannelGraph
         _consumers[name].RemoveAll(c => ReferenceEquals(c.Node, node) && c.Input == input);
         node.Input[input] = fresh;
         _consumers[fresh] = [(node, input)];
+        NodeProto? constantNode = null;
         if (original.Storage == WeightStorage.ConstantNode)
         {
-            GraphEditing.InsertNodes(Graph, [GraphEditing.CreateConstant(copy)], Model.FilePath);
+            constantNode = NodeBuilder.Constant(copy);
+            GraphEditing.InsertNodes(Graph, [constantNode], Model.FilePath);
         }
         else
         {
@@ -166,7 +157,7 @@ internal sealed class ChannelGraph
             }
         }
 
-        _weights[fresh] = Register(fresh, original.Storage);
+        _weights[fresh] = Register(copy, constantNode, original.IsGraphInput && constantNode is null);
         _current[fresh] = copy;
         return fresh;
     }
@@ -176,16 +167,18 @@ internal sealed class ChannelGraph
     {
         tensor.Name = name;
         bool constantNodes = Graph.Initializer.Count == 0 && _weights.Values.Any(w => w.Storage == WeightStorage.ConstantNode);
+        NodeProto? constantNode = null;
         if (constantNodes)
         {
-            Graph.Node.Insert(Graph.Node.IndexOf(consumer), GraphEditing.CreateConstant(tensor));
+            constantNode = NodeBuilder.Constant(tensor);
+            Graph.Node.Insert(Graph.Node.IndexOf(consumer), constantNode);
         }
         else
         {
             Graph.Initializer.Add(tensor);
         }
 
-        _weights[name] = Register(name, constantNodes ? WeightStorage.ConstantNode : WeightStorage.Initializer);
+        _weights[name] = Register(tensor, constantNode, isGraphInput: false);
         _current[name] = tensor;
         return name;
     }
@@ -199,14 +192,10 @@ internal sealed class ChannelGraph
         }
     }
 
-    private Weight Register(string name, WeightStorage storage)
-    {
-        // A throwaway catalog entry: only Storage and ConstantNode are used for edits after a detach.
-        WeightCatalog fresh = WeightCatalog.Build(Model);
-        return fresh.FindAll(name).First(w => ReferenceEquals(w.Graph, Graph) && w.Storage == storage);
-    }
-
-    private Weight WeightAsInitializer(string name) => Register(name, WeightStorage.Initializer);
+    /// <summary>The weight entry of a tensor this class just stored (an initializer, or the value of <paramref name="constantNode"/>).</summary>
+    private Weight Register(TensorProto tensor, NodeProto? constantNode, bool isGraphInput) => constantNode is null
+        ? new Weight(Model, tensor.Name, Graph, WeightStorage.Initializer, tensor, null, null, null) { IsGraphInput = isGraphInput }
+        : new Weight(Model, tensor.Name, Graph, WeightStorage.ConstantNode, tensor, null, constantNode, constantNode.Attribute[0]);
 
     private long[] ReadInt32s(TensorProto tensor)
     {
@@ -223,35 +212,5 @@ internal sealed class ChannelGraph
         }
 
         return result;
-    }
-
-    private static int IndexOf<T>(IList<T> list, Func<T, bool> match)
-    {
-        for (int i = 0; i < list.Count; i++)
-        {
-            if (match(list[i]))
-            {
-                return i;
-            }
-        }
-
-        throw new CompressionException(DiagnosticCodes.GraphElementNotFound, "A constant changed by channel pruning is no longer in its graph.", null, "This is a bug in the pruner: report it with the model.");
-    }
-
-    private static void CollectNames(GraphProto graph, HashSet<string> names)
-    {
-        foreach (NodeProto node in graph.Node)
-        {
-            names.UnionWith(node.Input.Where(i => i.Length > 0));
-            foreach (AttributeProto attribute in node.Attribute)
-            {
-                foreach (GraphProto subgraph in attribute.Graphs.Append(attribute.G).OfType<GraphProto>())
-                {
-                    CollectNames(subgraph, names);
-                }
-            }
-        }
-
-        names.UnionWith(graph.Output.Select(o => o.Name));
     }
 }

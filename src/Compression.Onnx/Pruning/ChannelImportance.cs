@@ -1,4 +1,5 @@
 using Compression.Kernels;
+using Compression.Onnx.Graph;
 using Onnx;
 
 namespace Compression.Onnx.Pruning;
@@ -78,7 +79,7 @@ internal static class ChannelImportance
 
         float[] gamma = graph.ReadFloats(only.Node.Input[1]);
         float[] variance = graph.ReadFloats(only.Node.Input[4]);
-        float epsilon = only.Node.Attribute.FirstOrDefault(a => a.Name == "epsilon")?.F ?? 1e-5f;
+        float epsilon = only.Node.GetFloat("epsilon", 1e-5f);
         if (gamma.Length != scaled.Length || variance.Length != scaled.Length)
         {
             return scaled;

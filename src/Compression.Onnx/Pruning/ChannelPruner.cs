@@ -69,17 +69,17 @@ public sealed class ChannelPruner
     public PruningReport Prune(OnnxModel model, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(model);
-        WeightCatalog catalog = WeightCatalog.Build(model);
-        var report = new PruningReport { ParametersBefore = PrunableWeights.CountParameters(catalog) };
-        var names = UniqueNames.ForModel(model.Proto);
-        long opset = Opsets.GetVersion(model.Proto, string.Empty) ?? 1;
-        foreach (GraphProto graph in AllGraphs(model.Proto.Graph, 0))
+        var modelGraph = ModelGraph.Build(model);
+        var report = new PruningReport { ParametersBefore = PrunableWeights.CountParameters(modelGraph.Weights) };
+        long opset = modelGraph.Opset;
+        foreach (GraphProto graph in Subgraphs.All(model.Proto.Graph, model.FilePath).ToList())
         {
             cancellationToken.ThrowIfCancellationRequested();
-            PruneGraph(new ChannelGraph(model, graph, catalog, names), opset, report);
+            PruneGraph(new ChannelGraph(modelGraph, graph), opset, report);
         }
 
-        report.ParametersAfter = PrunableWeights.CountParameters(WeightCatalog.Build(model));
+        // The pruned sizes: counted on the model as it is now (weights were replaced, detached and added).
+        report.ParametersAfter = PrunableWeights.CountParameters(ModelGraph.Build(model).Weights);
         if (report.GroupsPruned == 0)
         {
             string why = report.SkippedGroups.Count == 0
@@ -206,28 +206,5 @@ public sealed class ChannelPruner
         }
 
         return total;
-    }
-
-    private static IEnumerable<GraphProto> AllGraphs(GraphProto graph, int depth)
-    {
-        yield return graph;
-        if (depth > ModelTensors.MaxGraphDepth)
-        {
-            yield break;
-        }
-
-        foreach (NodeProto node in graph.Node)
-        {
-            foreach (AttributeProto attribute in node.Attribute)
-            {
-                foreach (GraphProto subgraph in attribute.Graphs.Append(attribute.G).OfType<GraphProto>())
-                {
-                    foreach (GraphProto nested in AllGraphs(subgraph, depth + 1))
-                    {
-                        yield return nested;
-                    }
-                }
-            }
-        }
     }
 }

@@ -13,7 +13,7 @@ internal readonly record struct InputChannelLayout(int Outer, int Axis, int Inne
     public static InputChannelLayout? Of(Weight weight)
     {
         InputChannelLayout? layout = null;
-        foreach (WeightConsumer consumer in weight.Consumers)
+        foreach (ValueUse consumer in weight.Consumers)
         {
             InputChannelLayout? current = consumer.Node is null || consumer.Domain.Length > 0 ? null : ForConsumer(consumer.Node, consumer.InputIndex, weight.Dims);
             if (current is null || (layout is not null && layout != current))

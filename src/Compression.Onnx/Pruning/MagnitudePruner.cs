@@ -73,7 +73,7 @@ public sealed class MagnitudePruner
                 "Use a cap between the sparsity and 1 (default 0.8).");
         }
 
-        WeightCatalog catalog = WeightCatalog.Build(model);
+        WeightCatalog catalog = ModelGraph.Build(model).Weights;
         List<Weight> weights = PrunableWeights.Select(catalog, Scope, model.Proto.IrVersion);
         if (weights.Count == 0)
         {
@@ -113,10 +113,10 @@ public sealed class MagnitudePruner
 
         if (StoreSparse)
         {
-            // The catalog is stale after WriteFloats replaced some tensors; a fresh one sees the pruned values.
+            // WriteFloats kept each weight current (a sparse or Constant-attribute weight now holds its dense pruned tensor).
             // COO costs the value plus an 8-byte index per non-zero: only weights with enough zeros can get smaller.
             var candidates = weights.Where((w, i) => counts[i] > 0 && SparseStorage.MayBeSmaller(w.ElementType, values[i].Length, values[i].Length - CountZeros(values[i]))).ToList();
-            foreach (Weight weight in candidates.Count == 0 ? [] : WeightCatalog.Build(model).FloatWeights.Where(w => candidates.Exists(p => p.Name == w.Name && ReferenceEquals(p.Graph, w.Graph))).ToList())
+            foreach (Weight weight in candidates)
             {
                 if (SparseStorage.TryStoreSparse(model, weight))
                 {

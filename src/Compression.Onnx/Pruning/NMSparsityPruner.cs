@@ -44,7 +44,7 @@ public sealed class NMSparsityPruner
     public PruningReport Prune(OnnxModel model, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(model);
-        WeightCatalog catalog = WeightCatalog.Build(model);
+        WeightCatalog catalog = ModelGraph.Build(model).Weights;
         long parameters = PrunableWeights.CountParameters(catalog);
         var report = new PruningReport { ParametersBefore = parameters, ParametersAfter = parameters };
         foreach (Weight weight in PrunableWeights.Select(catalog, Scope, model.Proto.IrVersion))

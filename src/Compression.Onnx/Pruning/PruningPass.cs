@@ -1,5 +1,6 @@
 using System.Globalization;
-using Compression.Onnx.Pipeline;
+using Compression.Onnx.Calibration;
+using Compression.Onnx.Passes;
 using Compression.Onnx.Validation;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
@@ -73,7 +74,7 @@ internal sealed class PruningPass : ICompressionPass
 
         var initializers = new HashSet<string>(context.Model.Proto.Graph.Initializer.Select(i => i.Name), StringComparer.Ordinal);
         var names = context.Model.Proto.Graph.Input.Select(i => i.Name).Where(n => !initializers.Contains(n)).ToList();
-        return Onnx.Calibration.SampleFolder.Open(folder, "CalibrationData", Onnx.Calibration.SampleInput.FromNames(names)).Read()
+        return SampleFolder.Open(folder, "CalibrationData", SampleInput.FromNames(names)).Read()
             .Select(set => (IReadOnlyList<NamedOnnxValue>)set.Select(ToValue).ToList())
             .ToList();
     }

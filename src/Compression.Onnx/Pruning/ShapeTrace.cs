@@ -1,3 +1,4 @@
+using Compression.Onnx.Graph;
 using Onnx;
 
 namespace Compression.Onnx.Pruning;
@@ -149,7 +150,7 @@ internal static class ShapeTrace
 
     internal static long[]? Ints(NodeProto node, string name)
     {
-        AttributeProto? attribute = node.Attribute.FirstOrDefault(a => a.Name == name);
+        AttributeProto? attribute = node.FindAttribute(name);
         return attribute is null ? null : [.. attribute.Ints];
     }
 }

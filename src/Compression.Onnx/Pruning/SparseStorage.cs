@@ -2,7 +2,6 @@ using Compression.Onnx.Graph;
 using Compression.Onnx.IO;
 using Compression.Onnx.Tensors;
 using Onnx;
-using AttributeType = Onnx.AttributeProto.Types.AttributeType;
 
 namespace Compression.Onnx.Pruning;
 
@@ -38,7 +37,7 @@ internal static class SparseStorage
         }
 
         // Constant's sparse_value attribute exists from opset 11 on; onnx.checker rejects it in older models.
-        if (weight.ConstantNode is not null && Quantization.ModelGraphIndex.DefaultOpset(model.Proto) < MinimumConstantOpset)
+        if (weight.ConstantNode is not null && Opsets.DefaultDomainVersion(model.Proto) < MinimumConstantOpset)
         {
             return false;
         }
@@ -96,7 +95,7 @@ internal static class SparseStorage
         {
             NodeProto node = weight.ConstantNode!;
             node.Attribute.Clear();
-            node.Attribute.Add(new AttributeProto { Name = "sparse_value", Type = AttributeType.SparseTensor, SparseTensor = sparse });
+            node.Attribute.Add(NodeBuilder.SparseTensorAttribute("sparse_value", sparse));
         }
 
         return true;
@@ -112,6 +111,6 @@ internal static class SparseStorage
             }
         }
 
-        throw new CompressionException(DiagnosticCodes.GraphElementNotFound, $"Weight '{tensor.Name}' is no longer an initializer of its graph.", null, "Build a new WeightCatalog after editing the model. This is a bug in the pass.");
+        throw new CompressionException(DiagnosticCodes.GraphElementNotFound, $"Weight '{tensor.Name}' is no longer an initializer of its graph.", null, "This is a bug in the pass that edits the graph: report it with the model.");
     }
 }

@@ -132,7 +132,7 @@ internal sealed class QuantizedWeight
 
     public TensorProto DataTensor(string name) => TensorData.CreateFromRawBytes(name, (int)ElementType, Dims, (byte[])Data.Clone());
 
-    public TensorProto ScaleTensor(string name) => OnnxBuilders.Floats(name, Axis is null ? [] : [Scales.Length], Scales);
+    public TensorProto ScaleTensor(string name) => TensorData.CreateFloat(name, Axis is null ? [] : [Scales.Length], Scales);
 
     public TensorProto ZeroPointTensor(string name)
     {

@@ -1,5 +1,6 @@
 using System.Globalization;
-using Onnx;
+using Compression.Onnx.Graph;
+using Compression.Onnx.Passes;
 
 namespace Compression.Onnx.Quantization;
 
@@ -11,7 +12,7 @@ namespace Compression.Onnx.Quantization;
 internal static class WeightSelection
 {
     /// <summary>CMP4002: the settings selected no weight; <paramref name="action"/> is what the pass would have done ("quantize", "convert").</summary>
-    public static CompressionException NothingSelected(Pipeline.CompressionContext context, string action) => new(
+    public static CompressionException NothingSelected(CompressionContext context, string action) => new(
         DiagnosticCodes.NothingToCompress,
         string.Create(CultureInfo.InvariantCulture, $"Quantize={context.Settings.Quantize} found no float32 weight of at least {context.Settings.EffectiveMinimumWeightElements} elements to {action}."),
         context.SourcePath,
@@ -31,16 +32,16 @@ internal static class WeightSelection
     ];
 
     /// <summary>Whether <paramref name="constant"/> is a float32 weight that a pass may rewrite under <paramref name="settings"/>.</summary>
-    public static bool IsCandidate(ModelGraphIndex index, ConstantTensor constant, CompressionSettings settings)
+    public static bool IsCandidate(Weight constant, CompressionSettings settings)
     {
-        if (!constant.IsFloat32 || constant.Uses.Count == 0 || constant.ElementCount < Math.Max(1, settings.EffectiveMinimumWeightElements))
+        if (!constant.IsFloat32 || constant.Readers.Count == 0 || constant.ElementCount < Math.Max(1, settings.EffectiveMinimumWeightElements))
         {
             return false;
         }
 
-        foreach (var use in constant.Uses)
+        foreach (var use in constant.Readers)
         {
-            if (ModelGraphIndex.IsExcluded(use.Node, settings) || NotWeights.Contains((use.Node.OpType, use.InputIndex)))
+            if (ModelGraph.IsExcluded(use.Node!, settings) || NotWeights.Contains((use.OpType, use.InputIndex)))
             {
                 return false;
             }
@@ -61,20 +62,21 @@ internal static class WeightSelection
     /// MatMul/Gemm right-hand side, rows of an embedding table, the gate axis of recurrent weights, else axis 0
     /// (the output axis of most frameworks' layouts). <see langword="null"/> (per tensor) for vectors and when off.
     /// </summary>
-    public static int? ChannelAxis(ConstantTensor constant, bool perChannel)
+    public static int? ChannelAxis(Weight constant, bool perChannel)
     {
-        int rank = constant.Tensor.Dims.Count;
+        int rank = constant.Dims.Count;
         if (!perChannel || rank < 2) return null;
-        var use = constant.Uses[0];
-        int axis = (use.Node.OpType, use.InputIndex) switch
+        var use = constant.Readers[0];
+        var node = use.Node!;
+        int axis = (node.OpType, use.InputIndex) switch
         {
             ("ConvTranspose", 1) => 1,
             ("MatMul", 1) => rank - 1,
-            ("Gemm", 1) => use.Node.GetInt("transB", 0) != 0 ? 0 : 1,
-            ("Gemm", 0) => use.Node.GetInt("transA", 0) != 0 ? 1 : 0,
+            ("Gemm", 1) => node.GetInt("transB", 0) != 0 ? 0 : 1,
+            ("Gemm", 0) => node.GetInt("transA", 0) != 0 ? 1 : 0,
             ("LSTM" or "GRU" or "RNN", 1 or 2) => 1,
             _ => 0,
         };
-        return constant.Tensor.Dims[axis] > 1 ? axis : null;
+        return constant.Dims[axis] > 1 ? axis : null;
     }
 }

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Runtime.InteropServices;
 
-namespace Compression.Onnx;
+namespace Compression.Onnx.Robustness;
 
 /// <summary>Writes the full trace of an internal error beside the build's other files, so the message stays one line.</summary>
 internal static class CrashLog

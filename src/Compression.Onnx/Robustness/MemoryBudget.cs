@@ -3,7 +3,7 @@ using Compression.Onnx.IO;
 using Compression.Onnx.Tensors;
 using Onnx;
 
-namespace Compression.Onnx;
+namespace Compression.Onnx.Robustness;
 
 /// <summary>
 /// Fails fast, before any pass allocates, when a model's tensors cannot fit in the memory the process can get: a file

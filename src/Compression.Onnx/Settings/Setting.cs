@@ -104,6 +104,14 @@ public abstract class Setting
     /// <summary>The canonical spelling of a parsed value (the inverse of <see cref="TryParse"/>).</summary>
     internal abstract string Spell(object? value);
 
+    /// <summary>The outcome of parsing a value that must lie in a range: the value, or the out-of-range problem naming <paramref name="expected"/>.</summary>
+    private protected bool InRange(bool valid, object parsed, string raw, string expected, out object? value, out SettingProblem? problem)
+    {
+        value = valid ? parsed : null;
+        problem = valid ? null : SettingProblem.OutOfRange(Name, raw, expected);
+        return valid;
+    }
+
     private static string KebabCase(string name)
     {
         var text = new StringBuilder(name.Length + 4);
@@ -224,19 +232,8 @@ public sealed class IntegerSetting : Setting
     /// <summary>Whether <paramref name="value"/> is allowed: the one place this setting's rule is written.</summary>
     public bool IsValid(int value) => value >= Minimum && value <= Maximum && _rule(value);
 
-    internal override bool TryParse(string raw, out object? value, out SettingProblem? problem)
-    {
-        if (int.TryParse(raw, NumberStyles.None, CultureInfo.InvariantCulture, out int parsed) && IsValid(parsed))
-        {
-            value = parsed;
-            problem = null;
-            return true;
-        }
-
-        value = null;
-        problem = SettingProblem.OutOfRange(Name, raw, Expected);
-        return false;
-    }
+    internal override bool TryParse(string raw, out object? value, out SettingProblem? problem) =>
+        InRange(int.TryParse(raw, NumberStyles.None, CultureInfo.InvariantCulture, out int parsed) && IsValid(parsed), parsed, raw, Expected, out value, out problem);
 
     internal override string Spell(object? value) => ((int)value!).ToString(CultureInfo.InvariantCulture);
 }
@@ -264,19 +261,8 @@ public sealed class NumberSetting : Setting
     /// <summary>Whether <paramref name="value"/> is allowed (finite and in range).</summary>
     public bool IsValid(double value) => double.IsFinite(value) && value >= Minimum && value <= Maximum;
 
-    internal override bool TryParse(string raw, out object? value, out SettingProblem? problem)
-    {
-        if (double.TryParse(raw, NumberStyles.Float, CultureInfo.InvariantCulture, out double parsed) && IsValid(parsed))
-        {
-            value = parsed;
-            problem = null;
-            return true;
-        }
-
-        value = null;
-        problem = SettingProblem.OutOfRange(Name, raw, Expected);
-        return false;
-    }
+    internal override bool TryParse(string raw, out object? value, out SettingProblem? problem) =>
+        InRange(double.TryParse(raw, NumberStyles.Float, CultureInfo.InvariantCulture, out double parsed) && IsValid(parsed), parsed, raw, Expected, out value, out problem);
 
     internal override string Spell(object? value) => ((double)value!).ToString("R", CultureInfo.InvariantCulture);
 }

@@ -1,3 +1,5 @@
+using Compression.Onnx.Validation.Tolerance;
+
 namespace Compression.Onnx.Settings;
 
 /// <summary>

@@ -1,7 +1,6 @@
 using System.Runtime.InteropServices;
 using Compression.Kernels;
 using Compression.Onnx.Graph;
-using Compression.Onnx.Quantization;
 using Compression.Onnx.Tensors;
 using Onnx;
 using DataType = Onnx.TensorProto.Types.DataType;
@@ -9,7 +8,7 @@ using DataType = Onnx.TensorProto.Types.DataType;
 namespace Compression.Onnx.Static;
 
 /// <summary>
-/// Writes the QDQ form of a <see cref="StaticPlan"/>: every planned activation gets one QuantizeLinear→DequantizeLinear
+/// Writes the QDQ form of a plan (<see cref="QdqPlacement"/>): every planned activation gets one QuantizeLinear→DequantizeLinear
 /// pair (uint8, per tensor, the calibrated range) right after its producer, which keeps the value's name so every
 /// reader and graph output stays wired; weights become int8 per output channel with a DequantizeLinear, 7-bit
 /// ([-64, 64], ONNX Runtime's <c>reduce_range</c>) because MLAS's u8×s8 kernels on AVX2 without VNNI add pairs of
@@ -19,19 +18,19 @@ namespace Compression.Onnx.Static;
 /// </summary>
 internal sealed class QdqRewriter
 {
-    private readonly ModelGraphIndex _index;
+    private readonly ModelGraph _model;
     private readonly GraphProto _graph;
     private readonly Dictionary<string, QuantizationParameters> _activations = new(StringComparer.Ordinal);
 
-    public QdqRewriter(ModelGraphIndex index)
+    public QdqRewriter(ModelGraph model)
     {
-        _index = index;
-        _graph = index.Model.Graph;
-        if (index.Opset < 13) Opsets.EnsureImport(index.Model, Opsets.MicrosoftDomain, 1);
+        _model = model;
+        _graph = model.Main;
+        if (model.Opset < 13) Opsets.EnsureImport(model.Proto, Opsets.MicrosoftDomain, 1);
     }
 
     /// <summary>Q/DQ domain: the default one when the opset has per-axis DequantizeLinear (13), else ONNX Runtime's contrib ops.</summary>
-    private string Domain => _index.Opset >= 13 ? string.Empty : Opsets.MicrosoftDomain;
+    private string Domain => _model.Opset >= 13 ? string.Empty : Opsets.MicrosoftDomain;
 
     public int ActivationCount => _activations.Count;
 
@@ -60,9 +59,9 @@ internal sealed class QdqRewriter
         foreach (var (name, parameters) in _activations.OrderBy(a => a.Key, StringComparer.Ordinal)) InsertPair(name, parameters);
     }
 
-    private void QuantizeWeight(StaticNode node, ConstantTensor weight)
+    private void QuantizeWeight(StaticNode node, Weight weight)
     {
-        long[] dims = [.. weight.Tensor.Dims];
+        long[] dims = [.. weight.Dims];
         int axis = node.Node.OpType == "MatMul" ? 1 : 0;
         float[] values = weight.ReadFloats();
         int channels = (int)dims[axis], outer = 1;
@@ -74,11 +73,11 @@ internal sealed class QdqRewriter
         AffineQuantizer.QuantizeTensorPerChannel(values, outer, channels, inner, symmetric: true, reduceRange: true, scales, zeros, q);
 
         string stem = weight.Name;
-        var data = TensorData.CreateFromRawBytes(_index.UniqueName(stem + "_quantized"), (int)DataType.Int8, dims, MemoryMarshal.AsBytes(q.AsSpan()).ToArray());
-        var scale = OnnxBuilders.Floats(_index.UniqueName(stem + "_scale"), [channels], scales);
-        var zero = TensorData.CreateFromRawBytes(_index.UniqueName(stem + "_zero_point"), (int)DataType.Int8, [channels], new byte[channels]);
-        var dq = OnnxBuilders.Node("DequantizeLinear", _index.UniqueName(stem + "_DequantizeLinear"), [data.Name, scale.Name, zero.Name], [weight.Name], Domain).With("axis", axis);
-        ConstantRewriter.Replace(_index, weight, [data, scale, zero], [dq]);
+        var data = TensorData.CreateFromRawBytes(_model.UniqueName(stem + "_quantized"), (int)DataType.Int8, dims, MemoryMarshal.AsBytes(q.AsSpan()).ToArray());
+        var scale = TensorData.CreateFloat(_model.UniqueName(stem + "_scale"), [channels], scales);
+        var zero = TensorData.CreateFromRawBytes(_model.UniqueName(stem + "_zero_point"), (int)DataType.Int8, [channels], new byte[channels]);
+        var dq = NodeBuilder.Node("DequantizeLinear", _model.UniqueName(stem + "_DequantizeLinear"), [data.Name, scale.Name, zero.Name], [weight.Name], Domain).With("axis", axis);
+        _model.ReplaceWeight(weight, [data, scale, zero], [dq]);
 
         if (node.Bias is { } bias)
         {
@@ -93,11 +92,11 @@ internal sealed class QdqRewriter
                 quantized[c] = (int)Math.Clamp(v, int.MinValue + 1, int.MaxValue);
             }
 
-            var biasData = TensorData.CreateFromRawBytes(_index.UniqueName(bias.Name + "_quantized"), (int)DataType.Int32, [b.Length], MemoryMarshal.AsBytes(quantized.AsSpan()).ToArray());
-            var biasScale = OnnxBuilders.Floats(_index.UniqueName(bias.Name + "_scale"), [b.Length], biasScales);
-            var biasZero = TensorData.CreateFromRawBytes(_index.UniqueName(bias.Name + "_zero_point"), (int)DataType.Int32, [b.Length], new byte[4 * b.Length]);
-            var biasDq = OnnxBuilders.Node("DequantizeLinear", _index.UniqueName(bias.Name + "_DequantizeLinear"), [biasData.Name, biasScale.Name, biasZero.Name], [bias.Name], Domain).With("axis", 0);
-            ConstantRewriter.Replace(_index, bias, [biasData, biasScale, biasZero], [biasDq]);
+            var biasData = TensorData.CreateFromRawBytes(_model.UniqueName(bias.Name + "_quantized"), (int)DataType.Int32, [b.Length], MemoryMarshal.AsBytes(quantized.AsSpan()).ToArray());
+            var biasScale = TensorData.CreateFloat(_model.UniqueName(bias.Name + "_scale"), [b.Length], biasScales);
+            var biasZero = TensorData.CreateFromRawBytes(_model.UniqueName(bias.Name + "_zero_point"), (int)DataType.Int32, [b.Length], new byte[4 * b.Length]);
+            var biasDq = NodeBuilder.Node("DequantizeLinear", _model.UniqueName(bias.Name + "_DequantizeLinear"), [biasData.Name, biasScale.Name, biasZero.Name], [bias.Name], Domain).With("axis", 0);
+            _model.ReplaceWeight(bias, [biasData, biasScale, biasZero], [biasDq]);
         }
     }
 
@@ -109,26 +108,26 @@ internal sealed class QdqRewriter
         string target = name;
         if (producer is not null)
         {
-            source = _index.UniqueName(name + "_float");
+            source = _model.UniqueName(name + "_float");
             producer.Output[producer.Output.IndexOf(name)] = source;
         }
         else
         {
             // A graph input keeps its name; its readers move to the dequantized copy.
-            target = _index.UniqueName(name + "_dequantized");
+            target = _model.UniqueName(name + "_dequantized");
             foreach (var reader in _graph.Node)
             {
                 for (int i = 0; i < reader.Input.Count; i++) if (reader.Input[i] == name) reader.Input[i] = target;
             }
         }
 
-        var scale = OnnxBuilders.Floats(_index.UniqueName(name + "_scale"), [], [p.Scale]);
-        var zero = TensorData.CreateFromRawBytes(_index.UniqueName(name + "_zero_point"), (int)DataType.Uint8, [], [(byte)p.ZeroPoint]);
+        var scale = TensorData.CreateFloat(_model.UniqueName(name + "_scale"), [], [p.Scale]);
+        var zero = TensorData.CreateFromRawBytes(_model.UniqueName(name + "_zero_point"), (int)DataType.Uint8, [], [(byte)p.ZeroPoint]);
         _graph.Initializer.Add(scale);
         _graph.Initializer.Add(zero);
-        string quantized = _index.UniqueName(name + "_quantized");
-        var q = OnnxBuilders.Node("QuantizeLinear", _index.UniqueName(name + "_QuantizeLinear"), [source, scale.Name, zero.Name], [quantized], Domain);
-        var dq = OnnxBuilders.Node("DequantizeLinear", _index.UniqueName(name + "_DequantizeLinear"), [quantized, scale.Name, zero.Name], [target], Domain);
-        GraphEditing.InsertNodes(_graph, [q, dq]);
+        string quantized = _model.UniqueName(name + "_quantized");
+        var q = NodeBuilder.Node("QuantizeLinear", _model.UniqueName(name + "_QuantizeLinear"), [source, scale.Name, zero.Name], [quantized], Domain);
+        var dq = NodeBuilder.Node("DequantizeLinear", _model.UniqueName(name + "_DequantizeLinear"), [quantized, scale.Name, zero.Name], [target], Domain);
+        GraphEditing.InsertNodes(_graph, [q, dq], _model.FilePath);
     }
 }

@@ -1,6 +1,5 @@
 using System.Runtime.InteropServices;
 using Compression.Kernels;
-using Compression.Onnx.IO;
 using Google.Protobuf;
 using Onnx;
 using DataType = Onnx.TensorProto.Types.DataType;
@@ -133,7 +132,7 @@ public static partial class TensorData
     /// external-data reference is cleared).
     /// </summary>
     /// <param name="tensor">The tensor to change.</param>
-    /// <param name="values">Exactly <see cref="GetElementCount(TensorProto, OnnxModel?)"/> values.</param>
+    /// <param name="values">Exactly <see cref="GetElementCount(TensorProto, ITensorOwner?)"/> values.</param>
     public static void WriteFloats(TensorProto tensor, ReadOnlySpan<float> values)
     {
         ArgumentNullException.ThrowIfNull(tensor);

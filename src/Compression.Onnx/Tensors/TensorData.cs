@@ -2,7 +2,6 @@ using System.Buffers.Binary;
 using System.Globalization;
 using System.Runtime.InteropServices;
 using Compression.Kernels;
-using Compression.Onnx.IO;
 using Google.Protobuf;
 using Onnx;
 using DataType = Onnx.TensorProto.Types.DataType;
@@ -12,7 +11,7 @@ namespace Compression.Onnx.Tensors;
 /// <summary>
 /// Reads and writes the values of a <see cref="TensorProto"/> whatever way they are stored:
 /// <c>raw_data</c> (little endian), the typed fields (<c>float_data</c>, <c>int32_data</c>...) or
-/// external data (through the <see cref="OnnxModel"/> the tensor belongs to).
+/// external data (through the <see cref="ITensorOwner"/> the tensor belongs to).
 /// </summary>
 /// <remarks>ONNX data is little endian; .NET 10 runs on little-endian hardware only, so raw bytes are reinterpreted in place.</remarks>
 public static partial class TensorData
@@ -21,7 +20,7 @@ public static partial class TensorData
     /// <param name="tensor">The tensor.</param>
     /// <param name="model">The model it belongs to, used only to name the file in errors.</param>
     /// <exception cref="CompressionException"><c>CMP1005</c>: a negative dim or an overflowing product.</exception>
-    public static long GetElementCount(TensorProto tensor, OnnxModel? model = null)
+    public static long GetElementCount(TensorProto tensor, ITensorOwner? model = null)
     {
         ArgumentNullException.ThrowIfNull(tensor);
         return GetElementCount(tensor.Dims, tensor.Name, model?.FilePath);
@@ -65,7 +64,7 @@ public static partial class TensorData
     /// <param name="tensor">The tensor.</param>
     /// <param name="model">The model, needed when the tensor uses external data.</param>
     /// <exception cref="CompressionException"><c>CMP1007</c> for another element type, <c>CMP1006</c> when the data does not match the shape.</exception>
-    public static float[] ReadFloats(TensorProto tensor, OnnxModel? model = null)
+    public static float[] ReadFloats(TensorProto tensor, ITensorOwner? model = null)
     {
         long count = GetElementCount(tensor, model);
         if (count > Array.MaxLength)
@@ -80,9 +79,9 @@ public static partial class TensorData
 
     /// <summary>Reads a <c>float</c>, <c>float16</c>, <c>bfloat16</c> or <c>double</c> tensor into <paramref name="destination"/>.</summary>
     /// <param name="tensor">The tensor.</param>
-    /// <param name="destination">Exactly <see cref="GetElementCount(TensorProto, OnnxModel?)"/> floats.</param>
+    /// <param name="destination">Exactly <see cref="GetElementCount(TensorProto, ITensorOwner?)"/> floats.</param>
     /// <param name="model">The model, needed when the tensor uses external data.</param>
-    public static void ReadFloats(TensorProto tensor, Span<float> destination, OnnxModel? model = null)
+    public static void ReadFloats(TensorProto tensor, Span<float> destination, ITensorOwner? model = null)
     {
         ArgumentNullException.ThrowIfNull(tensor);
         long count = GetElementCount(tensor, model);
@@ -166,7 +165,7 @@ public static partial class TensorData
     /// <summary>Reads any integer or <c>bool</c> tensor (int4/uint4 unpacked) as 64-bit integers; <c>uint64</c> values above <see cref="long.MaxValue"/> wrap.</summary>
     /// <param name="tensor">The tensor.</param>
     /// <param name="model">The model, needed when the tensor uses external data.</param>
-    public static long[] ReadInt64s(TensorProto tensor, OnnxModel? model = null)
+    public static long[] ReadInt64s(TensorProto tensor, ITensorOwner? model = null)
     {
         ArgumentNullException.ThrowIfNull(tensor);
         long count = GetElementCount(tensor, model);
@@ -264,7 +263,7 @@ public static partial class TensorData
     /// </summary>
     /// <param name="tensor">A tensor of any fixed-size element type.</param>
     /// <param name="model">The model, needed when the tensor uses external data.</param>
-    public static ReadOnlyMemory<byte> GetRawBytes(TensorProto tensor, OnnxModel? model = null)
+    public static ReadOnlyMemory<byte> GetRawBytes(TensorProto tensor, ITensorOwner? model = null)
     {
         ArgumentNullException.ThrowIfNull(tensor);
         long count = GetElementCount(tensor, model);
@@ -292,7 +291,7 @@ public static partial class TensorData
         return tensor.HasDataLocation && tensor.DataLocation == TensorProto.Types.DataLocation.External;
     }
 
-    private static ReadOnlyMemory<byte> GetBytes(TensorProto tensor, OnnxModel? model, long count)
+    private static ReadOnlyMemory<byte> GetBytes(TensorProto tensor, ITensorOwner? model, long count)
     {
         long expected = ElementTypes.GetByteCount(tensor.DataType, count);
         ReadOnlyMemory<byte> bytes;
@@ -318,7 +317,7 @@ public static partial class TensorData
         return bytes;
     }
 
-    private static void CheckTypedCount(TensorProto tensor, int actual, long expected, OnnxModel? model)
+    private static void CheckTypedCount(TensorProto tensor, int actual, long expected, ITensorOwner? model)
     {
         if (actual != expected)
         {

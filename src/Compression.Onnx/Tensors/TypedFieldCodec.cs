@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using Compression.Onnx.IO;
 using Onnx;
 using DataType = Onnx.TensorProto.Types.DataType;
 
@@ -13,7 +12,7 @@ namespace Compression.Onnx.Tensors;
 internal static class TypedFieldCodec
 {
     /// <summary>Encodes the typed field of <paramref name="tensor"/> as little-endian raw bytes.</summary>
-    public static byte[] Encode(TensorProto tensor, long count, OnnxModel? model)
+    public static byte[] Encode(TensorProto tensor, long count, ITensorOwner? model)
     {
         var type = (DataType)tensor.DataType;
         long byteCount = ElementTypes.GetByteCount(tensor.DataType, count);
@@ -137,7 +136,7 @@ internal static class TypedFieldCodec
         }
     }
 
-    private static void EncodeInt32Field(TensorProto tensor, long count, byte[] bytes, OnnxModel? model)
+    private static void EncodeInt32Field(TensorProto tensor, long count, byte[] bytes, ITensorOwner? model)
     {
         int bits = ElementTypes.GetBitsPerElement(tensor.DataType);
         // 4-bit types keep one packed byte (two elements) per int32_data entry.
@@ -162,7 +161,7 @@ internal static class TypedFieldCodec
         }
     }
 
-    private static void Check(TensorProto tensor, int actual, long expected, OnnxModel? model)
+    private static void Check(TensorProto tensor, int actual, long expected, ITensorOwner? model)
     {
         if (actual != expected)
         {

@@ -1,3 +1,4 @@
+using Compression.Onnx.Calibration;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
 

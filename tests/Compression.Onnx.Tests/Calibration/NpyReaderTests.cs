@@ -99,7 +99,7 @@ public sealed class NpyReaderTests
         CollectionAssert.AreEqual(new byte[] { 0, 1, 2, 3, 4 }, (byte[])Read(dir, "v2").Data);
     }
 
-    private static Onnx.Validation.InputTensor Read(string dir, string stem) => NpyReader.Read(Path.Combine(dir, stem + ".npy"), stem, "CalibrationData");
+    private static Onnx.Calibration.InputTensor Read(string dir, string stem) => NpyReader.Read(Path.Combine(dir, stem + ".npy"), stem, "CalibrationData");
 
     private static bool NumpyAvailable()
     {

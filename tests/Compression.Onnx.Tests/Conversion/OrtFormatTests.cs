@@ -33,8 +33,10 @@ public sealed class OrtFormatTests
 
         // ONNX Runtime's ORT serializer orders some tables differently from run to run (measured: ~800 of 688,112 bytes
         // differ between two saves in one process), so ORT output is equivalent, not byte-identical (docs/metadata.md).
+        // The flatbuffer pads each table to its alignment, so another order can also move the length by a few bytes
+        // (seen: 8 of 688,344, about one run in four): the size must agree within that padding, the outputs exactly.
         CompressionReport again = ModelCompressor.Compress(PassTestFiles.ClassifierModel, Path.Combine(folder, "again.ort"), settings);
-        Assert.HasCount(bytes.Length, File.ReadAllBytes(again.OutputPath));
+        Assert.IsLessThanOrEqualTo(64, Math.Abs(bytes.Length - File.ReadAllBytes(again.OutputPath).Length), "same size up to flatbuffer padding");
         CollectionAssert.AreEqual(ClassifierHarness.Probabilities(report.OutputPath, ClassifierHarness.StrokeImages()[0]), ClassifierHarness.Probabilities(again.OutputPath, ClassifierHarness.StrokeImages()[0]));
     }
 

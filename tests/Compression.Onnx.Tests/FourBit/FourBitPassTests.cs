@@ -136,7 +136,7 @@ public sealed class FourBitPassTests
         Assert.AreEqual("Conv", direct.Graph.Node.Single().OpType, "the 4-bit pass alone leaves the weight as it is");
 
         using var model = Compression.Onnx.IO.OnnxModel.FromProto(original.Clone());
-        var context = new Compression.Onnx.Pipeline.CompressionContext(model, new CompressionSettings { Quantize = QuantizationType.Int4 }, "conv.onnx");
+        var context = new Compression.Onnx.Passes.CompressionContext(model, new CompressionSettings { Quantize = QuantizationType.Int4 }, "conv.onnx");
         new FourBitQuantizationPass().Apply(context, CancellationToken.None);
 
         StringAssert.Contains(context.Summary.Single(), "1 of them stored as 8-bit weight-only");
@@ -336,7 +336,7 @@ public sealed class FourBitPassTests
     }
 
     private static NodeProto GraphEditingConstant(string name, long[] dims, float[] values) =>
-        Compression.Onnx.Graph.GraphEditing.CreateConstant(TensorData.CreateFloat(name, dims, values));
+        Compression.Onnx.Graph.NodeBuilder.Constant(TensorData.CreateFloat(name, dims, values));
 
     private static Compression.Onnx.IO.OnnxModel OnnxModelFor(ModelProto model) => Compression.Onnx.IO.OnnxModel.FromProto(model);
 

@@ -74,7 +74,7 @@ public sealed class WeightCatalogTests
         thenBranch.Node.Add(ModelFactory.Node("Add", ["x", "w"], ["t"]));
         thenBranch.Output.Add(ModelFactory.FloatValue("t", 2));
         GraphProto elseBranch = new() { Name = "else" };
-        elseBranch.Node.Add(GraphEditing.CreateConstant(TensorData.CreateFloat("w", [2], [5, 6])));
+        elseBranch.Node.Add(NodeBuilder.Constant(TensorData.CreateFloat("w", [2], [5, 6])));
         elseBranch.Node.Add(ModelFactory.Node("Add", ["x", "w"], ["e"]));
         elseBranch.Output.Add(ModelFactory.FloatValue("e", 2));
         GraphProto graph = new() { Name = "g" };

@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+
 namespace Compression.Onnx.Tests.Pipeline;
 
 /// <summary>What <see cref="ModelCompressor"/> tells an <see cref="IProgress{T}"/>: every planned stage in order, and the weights of the quantization stage.</summary>
@@ -30,6 +32,23 @@ public sealed class CompressionProgressTests
         var weights = recorder.Reports.Where(r => r.StageFraction > 0).ToList();
         Assert.IsTrue(weights.All(r => r.Stage == "Quantize" && r.StageFraction <= 1), "only the quantization pass counts weights");
         Assert.IsGreaterThan(0.9, weights.Max(r => r.StageFraction), "the weights of the stage are counted to the end");
+        Directory.Delete(folder, recursive: true);
+    }
+
+    /// <summary>Progress only observes: with a listener the 8-bit and 4-bit passes write the bytes <see cref="OutputBytesTests"/> pins.</summary>
+    [TestMethod]
+    [DataRow("TargetOpset 13 + Int8", QuantizationType.Int8, 13)]
+    [DataRow("Int4", QuantizationType.Int4, null)]
+    public void ReportingProgressLeavesTheBytesAsPinned(string setting, QuantizationType type, int? targetOpset)
+    {
+        string folder = PassTestFiles.NewTempDirectory();
+        string output = Path.Combine(folder, "cls.onnx");
+        var recorder = new Recorder();
+        ModelCompressor.Compress(PassTestFiles.ClassifierModel, output, new CompressionSettings { Quantize = type, TargetOpset = targetOpset, Validate = false }, recorder);
+
+        Assert.IsTrue(recorder.Reports.Any(r => r.StageFraction > 0), "the quantization pass counted its weights");
+        string pinned = File.ReadAllLines(PassTestFiles.Data("output-hashes.txt")).Single(l => l.StartsWith("cls | " + setting + " | ", StringComparison.Ordinal));
+        Assert.AreEqual(pinned.Split(" | ")[2], Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(output))).ToLowerInvariant());
         Directory.Delete(folder, recursive: true);
     }
 }

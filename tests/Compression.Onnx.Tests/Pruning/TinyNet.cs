@@ -110,7 +110,7 @@ internal sealed class TinyNet
             TensorProto tensor = TensorData.CreateFloat(name, dims, values);
             if (AsConstants)
             {
-                constants.Add(Compression.Onnx.Graph.GraphEditing.CreateConstant(tensor));
+                constants.Add(Compression.Onnx.Graph.NodeBuilder.Constant(tensor));
             }
             else
             {
@@ -123,7 +123,7 @@ internal sealed class TinyNet
             TensorProto tensor = TensorData.CreateInt64(name, dims, values);
             if (AsConstants)
             {
-                constants.Add(Compression.Onnx.Graph.GraphEditing.CreateConstant(tensor));
+                constants.Add(Compression.Onnx.Graph.NodeBuilder.Constant(tensor));
             }
             else
             {

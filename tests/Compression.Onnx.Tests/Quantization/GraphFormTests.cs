@@ -131,19 +131,12 @@ public sealed class GraphFormTests
     [TestMethod]
     public void Weight_only_at_opset_13_can_write_DequantizeLinear_with_axis()
     {
-        Compression.Onnx.Quantization.DequantizeEmitter.PreferFoldableForm = false;
-        try
-        {
-            var (model, source, output, _) = Compress(TinyModels.MatMul(64, 32, opset: 13), new CompressionSettings { Quantize = QuantizationType.Int8, Mode = QuantizationMode.WeightOnly });
-            var dq = model.Graph.Node.Single(n => n.OpType == "DequantizeLinear");
-            Assert.AreEqual(string.Empty, dq.Domain);
-            Assert.IsTrue(dq.Attribute.Any(a => a.Name == "axis"));
-            AssertClose(source, output, [4, 64]);
-        }
-        finally
-        {
-            Compression.Onnx.Quantization.DequantizeEmitter.PreferFoldableForm = true;
-        }
+        var settings = new CompressionSettings { Quantize = QuantizationType.Int8, Mode = QuantizationMode.WeightOnly, WeightOnlyForm = Compression.Onnx.Quantization.WeightOnlyForm.DequantizeLinear };
+        var (model, source, output, _) = Compress(TinyModels.MatMul(64, 32, opset: 13), settings);
+        var dq = model.Graph.Node.Single(n => n.OpType == "DequantizeLinear");
+        Assert.AreEqual(string.Empty, dq.Domain);
+        Assert.IsTrue(dq.Attribute.Any(a => a.Name == "axis"));
+        AssertClose(source, output, [4, 64]);
     }
 
     [TestMethod]

@@ -1,4 +1,5 @@
 using Compression.Onnx.IO;
+using Compression.Onnx.Robustness;
 using Compression.Onnx.Tests.Pipeline;
 using Onnx;
 

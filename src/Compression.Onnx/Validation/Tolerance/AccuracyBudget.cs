@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 
-namespace Compression.Onnx;
+namespace Compression.Onnx.Validation.Tolerance;
 
 /// <summary>
 /// The <c>Tolerance</c> setting: <c>;</c>-separated rules <c>[output:]metric op bound</c> with the metrics

@@ -1,4 +1,4 @@
-namespace Compression.Onnx.Validation;
+namespace Compression.Onnx.Validation.Tolerance;
 
 /// <summary>
 /// Validation as the pipeline runs it: on <c>ValidationData</c>, else <c>CalibrationData</c>, else synthesised inputs;

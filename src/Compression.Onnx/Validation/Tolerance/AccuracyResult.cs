@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Compression.Onnx.Validation;
+namespace Compression.Onnx.Validation.Tolerance;
 
 /// <summary>What <see cref="AccuracyCheck.Measure"/> found.</summary>
 public sealed class AccuracyResult

@@ -1,4 +1,4 @@
-namespace Compression.Onnx;
+namespace Compression.Onnx.Validation.Tolerance;
 
 /// <summary>What one rule of a <see cref="AccuracyBudget"/> measures on an output.</summary>
 public enum ToleranceMetric

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Compression.Onnx;
+namespace Compression.Onnx.Validation.Tolerance;
 
 /// <summary>One accuracy rule: a metric of one output (or of every output) against a bound.</summary>
 /// <param name="Output">The output it applies to, or <see langword="null"/> for every output.</param>

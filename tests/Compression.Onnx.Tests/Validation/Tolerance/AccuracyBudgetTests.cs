@@ -1,5 +1,6 @@
 using Compression.Onnx.Tests.Pipeline;
 using Compression.Onnx.Validation;
+using Compression.Onnx.Validation.Tolerance;
 
 namespace Compression.Onnx.Tests.Validation.Tolerance;
 
